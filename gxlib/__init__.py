@@ -1,0 +1,51 @@
+"""gxlib: Chinese government information-disclosure annual reports as exact, traceable data.
+
+>>> import gxlib
+>>> report = gxlib.parse("examples/reports/zibo-2020.txt")   # doctest: +SKIP
+>>> report.value("requests", "new", "total")                  # doctest: +SKIP
+2
+"""
+
+from gxlib import diagnostics, profiles
+from gxlib.diagnostics import Diagnostic
+from gxlib.document import Document, Location, Step
+from gxlib.errors import (
+    GxlibError,
+    InputTooLargeError,
+    MissingExtraError,
+    ProfileError,
+    StrictModeError,
+    UnknownKeyError,
+    UnknownProfileError,
+    UnreadableInputError,
+)
+from gxlib.parse import parse, parse_bytes, parse_document
+from gxlib.report import Cell, Metadata, Report, Section, Table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Cell",
+    "Diagnostic",
+    "Document",
+    "GxlibError",
+    "InputTooLargeError",
+    "Location",
+    "Metadata",
+    "MissingExtraError",
+    "ProfileError",
+    "Report",
+    "Section",
+    "Step",
+    "StrictModeError",
+    "Table",
+    "UnknownKeyError",
+    "UnknownProfileError",
+    "UnreadableInputError",
+    "__version__",
+    "diagnostics",
+    "parse",
+    "parse_bytes",
+    "parse_document",
+    "profiles",
+]

@@ -1,0 +1,5 @@
+import sys
+
+from gxlib.cli import main
+
+sys.exit(main())

@@ -1,0 +1,294 @@
+"""Diagnostics: every document problem gxlib finds, with a stable code.
+
+The registry :data:`CODES` is the single source of truth; ``docs/diagnostics.md`` is generated
+from it (``python scripts/generate_docs.py``) and a test keeps the two in step. Codes never
+change meaning; retired codes are never reused.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from attrs import field, frozen
+
+from gxlib.document import Location
+
+Severity = Literal["error", "warning", "info"]
+
+
+@frozen
+class CodeInfo:
+    code: str
+    name: str
+    severity: Severity
+    title: str
+    explanation: str
+    hint: str
+
+
+@frozen
+class CellRef:
+    table: str
+    row: str
+    column: str
+
+
+@frozen
+class Diagnostic:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    hint: str = ""
+    location: Location | None = None
+    cells: tuple[CellRef, ...] = ()
+    data: dict[str, Any] = field(factory=dict, hash=False)
+
+
+def _codes(*infos: CodeInfo) -> dict[str, CodeInfo]:
+    return {i.code: i for i in infos}
+
+
+CODES: dict[str, CodeInfo] = _codes(
+    # -- input -------------------------------------------------------------------------------
+    CodeInfo(
+        "GX101",
+        "encoding-guessed",
+        "warning",
+        "Encoding was guessed",
+        "The bytes were neither valid UTF-8 nor in a declared encoding that fits; the "
+        "encoding was chosen statistically (GB18030 vs Big5) or by the last-resort fallback.",
+        "Check a few values against the original; pass text (str) if you know the encoding.",
+    ),
+    CodeInfo(
+        "GX102",
+        "mojibake-repaired",
+        "info",
+        "Mojibake was repaired",
+        "The text had been decoded with the wrong codec somewhere upstream; gxlib undid it "
+        "(ftfy for UTF-8 mojibake, a GBK round trip for GBK mojibake).",
+        "Nothing to do; the repair is listed in report.steps.",
+    ),
+    # -- structure ---------------------------------------------------------------------------
+    CodeInfo(
+        "GX201",
+        "section-missing",
+        "warning",
+        "Section heading not found",
+        "One of the six sections of the report has no recognisable heading. Tables of that "
+        "section are still searched for between the neighbouring sections.",
+        "If the heading uses unusual wording, add it to the section's variants in a profile.",
+    ),
+    CodeInfo(
+        "GX202",
+        "table-missing",
+        "error",
+        "Table not found",
+        "None of the table's rows could be found; every cell of it is `missing`. Typical "
+        "cause: the table was published as an image, or lies in an attachment.",
+        "Look for the table in the original (image, attachment); gxlib invents no values.",
+    ),
+    CodeInfo(
+        "GX203",
+        "row-missing",
+        "error",
+        "Row not found",
+        "The table was found but this row's label was not; its cells are `missing`.",
+        "If the row label is worded differently, add a variant to the profile.",
+    ),
+    CodeInfo(
+        "GX204",
+        "cells-missing",
+        "error",
+        "Row has fewer cells than columns",
+        "The row label was found but fewer cells follow it than the table has columns; the "
+        "cells that could not be placed are `missing` (never shifted into other columns).",
+        "Check the row in the original; a lost separator can also cause this.",
+    ),
+    CodeInfo(
+        "GX205",
+        "row-duplicate",
+        "warning",
+        "Row appears more than once",
+        "A row label occurs again after its row was read; the first occurrence is kept.",
+        "Check the original for a repeated or misplaced row.",
+    ),
+    CodeInfo(
+        "GX206",
+        "header-not-found",
+        "info",
+        "Column header text not found",
+        "Some column labels of the table were not found. Values are read by position, "
+        "which the row labels anchor; header text is often lost in copied text.",
+        "Usually nothing to do; verify the column order against the original.",
+    ),
+    # -- labels ------------------------------------------------------------------------------
+    CodeInfo(
+        "GX301",
+        "label-variant",
+        "info",
+        "Label matched after dropping punctuation",
+        "A label differs from the template only in punctuation or numbering style "
+        "(e.g. 「1、」 for 「1.」).",
+        "Nothing to do.",
+    ),
+    CodeInfo(
+        "GX302",
+        "label-fuzzy",
+        "warning",
+        "Label matched approximately",
+        "A label has lost, gained or changed characters (a typo such as 「行政法复议」) and "
+        "was matched to the only template label close enough to it.",
+        "Check that the row was identified correctly.",
+    ),
+    CodeInfo(
+        "GX303",
+        "template-drift",
+        "warning",
+        "Report deviates from its template",
+        "The report uses wording or a row of another template version (e.g. a 2021 report "
+        "keeping the single 2019 （六）其他处理 row, or 规范性文件 for 行政规范性文件).",
+        "Values are read into the matching keys; compare across formats with care.",
+    ),
+    # -- values ------------------------------------------------------------------------------
+    CodeInfo(
+        "GX401",
+        "value-invalid",
+        "error",
+        "Cell text is not a valid value",
+        "The cell holds text that is not a number of the column's type (a negative count, a "
+        "decimal count, words); it gets no value.",
+        "Read the raw text in the cell record.",
+    ),
+    CodeInfo(
+        "GX402",
+        "value-ambiguous",
+        "warning",
+        "Cell value is ambiguous",
+        "The text holds the value but it cannot be read with certainty (no money unit stated, "
+        "or cells run together and several splits fit); candidates are listed.",
+        "Choose among the candidates with outside knowledge, e.g. last year's report.",
+    ),
+    CodeInfo(
+        "GX403",
+        "value-note",
+        "info",
+        "Value read with a remark",
+        "The value was read, with a remark worth knowing (thousands separators removed, a "
+        "unit in the cell overriding the header's).",
+        "Nothing to do.",
+    ),
+    # -- arithmetic --------------------------------------------------------------------------
+    CodeInfo(
+        "GX501",
+        "rule-failed",
+        "error",
+        "Arithmetic rule broken (勾稽关系)",
+        "A rule of the template (e.g. 一 + 二 = （七）总计 + 四, or 总计 = the six applicant "
+        "columns) does not hold; the message gives both sides and the cells involved.",
+        "Either the report is inconsistent or a cell was misread: check the cells named.",
+    ),
+    CodeInfo(
+        "GX502",
+        "rule-not-checkable",
+        "info",
+        "Arithmetic rule could not be checked",
+        "An operand of the rule is blank, a placeholder, invalid, ambiguous or missing, so the "
+        "rule was neither confirmed nor broken.",
+        "Nothing to do, or fill in the cells.",
+    ),
+    # -- detection and metadata ----------------------------------------------------------------
+    CodeInfo(
+        "GX601",
+        "profile-uncertain",
+        "warning",
+        "Profile detection is uncertain",
+        "No discriminating evidence for any profile, or two profiles scored close; the best "
+        "guess was used.",
+        "Pass profile=... to parse() if you know the format.",
+    ),
+    CodeInfo(
+        "GX602",
+        "profile-forced",
+        "info",
+        "Profile chosen by the caller",
+        "The profile was given to parse(); detection ran for the record only.",
+        "Nothing to do.",
+    ),
+    CodeInfo(
+        "GX603",
+        "metadata-missing",
+        "info",
+        "Report metadata not found",
+        "The issuing body or report year could not be read from the title or signature.",
+        "Nothing to do, or supply the metadata from the file's source.",
+    ),
+    # -- readers ----------------------------------------------------------------------------
+    CodeInfo(
+        "GX701",
+        "pdf-no-text",
+        "error",
+        "PDF page has no text layer",
+        "A page is an image (a scan); its content cannot be read without OCR.",
+        "Run OCR (e.g. ocrmypdf) and parse the result; gxlib does not guess.",
+    ),
+    CodeInfo(
+        "GX702",
+        "pdf-unmapped-glyphs",
+        "warning",
+        "PDF text has unmapped glyphs",
+        "The PDF's fonts do not map some glyphs to characters ((cid:NNN)); text on those "
+        "pages may be incomplete.",
+        "Try another copy of the report (HTML, DOCX).",
+    ),
+    CodeInfo(
+        "GX703",
+        "html-span-repaired",
+        "info",
+        "Malformed table span repaired",
+        "A rowspan/colspan attribute was malformed or ran past the table edge and was clamped.",
+        "Nothing to do; check the table if values look shifted.",
+    ),
+    CodeInfo(
+        "GX704",
+        "reader-note",
+        "info",
+        "Reader note",
+        "Something the reader noticed about the source document worth a user's attention.",
+        "Read the message.",
+    ),
+)
+
+
+def make(
+    code: str,
+    message: str,
+    *,
+    location: Location | None = None,
+    cells: tuple[CellRef, ...] = (),
+    data: dict[str, Any] | None = None,
+    severity: Severity | None = None,
+) -> Diagnostic:
+    """Build a diagnostic from the registry; an unregistered code is a programming error."""
+    info = CODES[code]
+    return Diagnostic(
+        code=code,
+        name=info.name,
+        severity=severity or info.severity,
+        message=message,
+        hint=info.hint,
+        location=location,
+        cells=cells,
+        data=data or {},
+    )
+
+
+def explain(code_or_name: str) -> CodeInfo:
+    """Look a diagnostic up by code (``GX501``) or name (``rule-failed``)."""
+    key = code_or_name.strip()
+    if key.upper() in CODES:
+        return CODES[key.upper()]
+    for info in CODES.values():
+        if info.name == key.lower():
+            return info
+    raise KeyError(code_or_name)

@@ -1,0 +1,65 @@
+"""Exceptions raised by gxlib.
+
+Document problems are diagnostics, not exceptions. Exceptions are kept for input that cannot be
+read at all, invalid profiles, missing optional extras and strict mode. All derive from
+:class:`GxlibError` so callers can catch one type.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gxlib.report import Report
+
+
+class GxlibError(Exception):
+    """Base class of every exception gxlib raises on purpose."""
+
+
+class UnreadableInputError(GxlibError):
+    """The input could not be turned into text (wrong type, unreadable file, corrupt container)."""
+
+
+class ProfileError(GxlibError):
+    """A profile file is not valid; the message locates the problem (``@ $.tables[0]...``)."""
+
+
+class UnknownProfileError(GxlibError, KeyError):
+    """No registered profile has the requested id."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownKeyError(GxlibError, KeyError):
+    """A ``(table, row, column)`` key that the report's profile does not define."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingExtraError(GxlibError, ImportError):
+    """An optional dependency is needed; the message carries the ``pip install`` hint."""
+
+    def __init__(self, extra: str, module: str) -> None:
+        self.extra = extra
+        self.module = module
+        super().__init__(
+            f"this needs the optional dependency {module!r}: pip install 'gxlib[{extra}]'"
+        )
+
+
+class InputTooLargeError(UnreadableInputError):
+    """The input would exceed a safety limit (archive expansion, nesting depth, size)."""
+
+
+class StrictModeError(GxlibError):
+    """Raised by ``parse(..., strict=True)`` when the report has error diagnostics."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        errors = [d for d in report.diagnostics if d.severity == "error"]
+        first = "; ".join(f"{d.code} {d.message}" for d in errors[:3])
+        more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+        super().__init__(f"{len(errors)} error diagnostic(s): {first}{more}")

@@ -1,0 +1,474 @@
+"""The layout-driven extractor: a profile plus a document's tokens → cells.
+
+It knows nothing about any format. For every table of the profile it finds the table's row
+labels among the tokens of its section and reads the cells that follow each label in reading
+order, one per column; a ``flat`` table is read as one run of cells after its header. A cell the
+text does not prove gets no value: too few cells means ``missing`` cells and a diagnostic, never
+cells shifted into other columns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from gxlib import diagnostics as dg
+from gxlib.diagnostics import CellRef, Diagnostic
+from gxlib.document import Document, Location
+from gxlib.labels import Label, Match, SectionLabels, compile_labels
+from gxlib.normalize import canonical
+from gxlib.profiles.model import Column, Profile, Row, ValueSyntax
+from gxlib.profiles.model import Table as TableSpec
+from gxlib.report import Cell, Table
+from gxlib.sections import SectionSpan
+from gxlib.tokens import Token, grid_tokens, tokenize
+from gxlib.values import parse_value
+
+_PROSE_END = re.compile(r"[。；;]")
+
+
+@lru_cache(maxsize=16)
+def value_predicate(syntax: ValueSyntax) -> Callable[[str], bool]:
+    """Does a cell text look like a value (number, placeholder)? Used to tell cells from labels."""
+    placeholders = {unicodedata.normalize("NFKC", p) for p in syntax.placeholders}
+    words = tuple(syntax.increase_words + syntax.decrease_words)
+    units = sorted(
+        {u.text for u in syntax.money_units} | set(syntax.count_units), key=len, reverse=True
+    )
+    unit_re = "|".join(re.escape(canonical(u)) for u in units)
+    number = re.compile(rf"^[+\-−]?\d[\d,，]*(?:\.\d*)?\s*(?:{unit_re})?$")
+
+    def value_like(text: str) -> bool:
+        s = canonical(text)
+        if not s:
+            return False
+        if s in placeholders or (len(set(s)) == 1 and s[0] in "/-—－\\"):
+            return True
+        if number.match(s):
+            return True
+        return s.startswith(words) and any(ch.isdigit() for ch in s[:6])
+
+    return value_like
+
+
+class SectionTokens:
+    """Tokens of one section region with their label matches, computed once."""
+
+    def __init__(
+        self, tokens: list[Token], labels: SectionLabels | None, value_like: Callable[[str], bool]
+    ) -> None:
+        self.tokens = tokens
+        self.value_like = value_like
+        self.matches: list[Match | None] = [
+            None if (labels is None or not t.text or value_like(t.text)) else labels.match(t.text)
+            for t in tokens
+        ]
+
+
+def section_tokens(
+    doc: Document,
+    span: SectionSpan,
+    labels: SectionLabels | None,
+    value_like: Callable[[str], bool],
+    line_at: Callable[[int], int],
+) -> SectionTokens:
+    start, end = span.body_start, span.end
+    out: list[Token] = []
+    pos = start
+    for placed in doc.grids:
+        if placed.end <= start or placed.start >= end:
+            continue
+        if placed.start > pos:
+            out.extend(tokenize(doc.text, pos, placed.start, line_at(pos), value_like))
+        out.extend(grid_tokens(placed.grid))
+        pos = max(pos, placed.end)
+    if pos < end:
+        out.extend(tokenize(doc.text, pos, end, line_at(pos), value_like))
+    return SectionTokens(out, labels, value_like)
+
+
+def _is_prose(text: str) -> bool:
+    if "\n" in text:
+        text = text.replace("\n", "")
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return han >= 24 or (han >= 8 and bool(_PROSE_END.search(text)))
+
+
+class TableReader:
+    def __init__(
+        self, profile: Profile, spec: TableSpec, st: SectionTokens, diags: list[Diagnostic]
+    ) -> None:
+        self.profile = profile
+        self.spec = spec
+        self.st = st
+        self.diags = diags
+        self.ncols = len(spec.columns)
+
+    # -- locating -----------------------------------------------------------------------------
+    def region(self) -> tuple[int, int]:
+        """Token range of the table: from its anchor (if printed) to the next table's anchor."""
+        toks, matches = self.st.tokens, self.st.matches
+        start = 0
+        if self.spec.anchors:
+            for i, m in enumerate(matches):
+                if m is not None and m.of(self.spec.key, "anchor"):
+                    start = i
+                    break
+        end = len(toks)
+        for i in range(start + 1, len(toks)):
+            m = matches[i]
+            if m is not None and any(
+                lab.kind == "anchor" and lab.table != self.spec.key for lab in m.labels
+            ):
+                end = i
+                break
+        return start, end
+
+    def _own(self, m: Match | None, *kinds: str) -> Label | None:
+        if m is None:
+            return None
+        for lab in m.labels:
+            if lab.table == self.spec.key and lab.kind in kinds:
+                return lab
+        return None
+
+    def _next_content(self, i: int, end: int) -> int:
+        j = i + 1
+        while j < end and not self.st.tokens[j].text:
+            j += 1
+        return j
+
+    def _row_label(self, i: int, end: int) -> Label | None:
+        """The row label at token i, deciding rows that share text with a group by what follows."""
+        m = self.st.matches[i]
+        row = self._own(m, "row")
+        if row is None:
+            return None
+        if self._own(m, "group") is not None:
+            j = self._next_content(i, end)
+            if j < end and self._own(self.st.matches[j], "row") is not None:
+                return None  # a stub over sub-rows, not the row itself
+        return row
+
+    # -- reading ------------------------------------------------------------------------------
+    def collect(self, i: int, end: int, n: int) -> tuple[list[Token], int]:
+        """Up to n cells after token i: values in reading order; blanks only before a row break."""
+        toks, matches = self.st.tokens, self.st.matches
+        cells: list[Token] = []
+        crossed = False
+        j = i + 1
+        while j < end and len(cells) < n:
+            tok = toks[j]
+            if tok.row_start:
+                crossed = True
+            m = matches[j]
+            if m is not None:
+                if (
+                    self._own(m, "group", "header", "column_group") is not None
+                    and self._own(m, "row") is None
+                ):
+                    j += 1
+                    continue
+                break
+            if not tok.text:
+                if not crossed:
+                    cells.append(tok)
+                j += 1
+                continue
+            if _is_prose(tok.text):
+                break
+            cells.append(tok)
+            j += 1
+        return cells, j
+
+    def read_rows(self) -> dict[str, tuple[Label, Match, list[Token], int]]:
+        start, end = self.region()
+        found: dict[str, tuple[Label, Match, list[Token], int]] = {}
+        i = start
+        while i < end:
+            lab = self._row_label(i, end)
+            if lab is None:
+                i += 1
+                continue
+            cells, j = self.collect(i, end, self.ncols)
+            m = self.st.matches[i]
+            assert m is not None
+            if lab.key in found:
+                prev = found[lab.key][2]
+                same = [t.text for t in prev] == [t.text for t in cells]
+                tok = self.st.tokens[i]
+                self.diags.append(
+                    dg.make(
+                        "GX205",
+                        f"row {lab.text!r} of table {self.spec.key!r} appears again at line "
+                        f"{tok.line}{'' if same else ' with different cells'}; the first is kept",
+                        location=Location(tok.start, tok.line, len(tok.text), tok.page, tok.grid),
+                        cells=tuple(
+                            CellRef(self.spec.key, lab.key, c.key) for c in self.spec.columns
+                        ),
+                    )
+                )
+            else:
+                found[lab.key] = (lab, m, cells, i)
+            i = max(j, i + 1)
+        return found
+
+    def read_flat(self) -> tuple[list[Token], int] | None:
+        start, end = self.region()
+        toks, matches = self.st.tokens, self.st.matches
+        v = None
+        for i in range(start, end):
+            if toks[i].text and matches[i] is None and self.st.value_like(toks[i].text):
+                v = i
+                break
+        if v is None:
+            return None
+        k = v
+        while k - 1 >= start and not toks[k - 1].text and not toks[k].row_start:
+            k -= 1
+        rest, _ = self.collect(k, end, self.ncols * len(self.spec.rows) - 1)
+        return [toks[k], *rest], k
+
+    def header_tokens(self, stop: int) -> dict[str, Token]:
+        """Column labels found before the first row (or the values of a flat table)."""
+        start, _ = self.region()
+        out: dict[str, Token] = {}
+        for i in range(start, stop):
+            lab = self._own(self.st.matches[i], "column")
+            if lab is not None and lab.key not in out:
+                out[lab.key] = self.st.tokens[i]
+        return out
+
+
+def _loc(tok: Token) -> Location:
+    return Location(tok.start, tok.line, len(tok.text), tok.page, tok.grid)
+
+
+def read_table(
+    profile: Profile, spec: TableSpec, st: SectionTokens | None, diags: list[Diagnostic]
+) -> Table:
+    syntax = profile.values
+    if st is None:
+        st = SectionTokens([], None, value_predicate(syntax))
+    reader = TableReader(profile, spec, st, diags)
+    rows_out: dict[str, list[Token | None]] = {}
+    label_for: dict[str, tuple[Label, Match, Token]] = {}
+    first_index = len(st.tokens)
+    if spec.layout == "flat":
+        flat = reader.read_flat()
+        if flat is not None:
+            cells, first_index = flat
+            for ri, row in enumerate(spec.rows):
+                chunk = cells[ri * reader.ncols : (ri + 1) * reader.ncols]
+                rows_out[row.key] = [*chunk, *([None] * (reader.ncols - len(chunk)))]
+    else:
+        for key, (lab, m, cells, idx) in reader.read_rows().items():
+            rows_out[key] = [*cells, *([None] * (reader.ncols - len(cells)))]
+            label_for[key] = (lab, m, st.tokens[idx])
+            first_index = min(first_index, idx)
+
+    found = bool(rows_out)
+    cells_out: list[Cell] = []
+    if not found:
+        diags.append(
+            dg.make(
+                "GX202",
+                f"table {spec.key!r} ({spec.title}) not found"
+                + ("" if st.tokens else ": its section has no table text"),
+                cells=(),
+            )
+        )
+        for row in spec.rows:
+            if row.optional:
+                continue
+            for col in spec.columns:
+                cells_out.append(_missing(spec, row, col))
+        return _table(spec, False, cells_out)
+
+    headers = reader.header_tokens(first_index)
+    lost = [c.label for c in spec.columns if c.key not in headers]
+    if lost and len(spec.columns) > 0:
+        diags.append(
+            dg.make(
+                "GX206",
+                f"table {spec.key!r}: column label(s) not found: {', '.join(lost)}; "
+                "values read by position",
+            )
+        )
+    _label_diagnostics(spec, label_for, diags)
+
+    replaced = {k for r in spec.rows if r.key in rows_out for k in r.replaces}
+    for row in spec.rows:
+        toks = rows_out.get(row.key)
+        if toks is None:
+            if row.optional:
+                continue
+            if row.key not in replaced:
+                diags.append(
+                    dg.make(
+                        "GX203",
+                        f"row {row.label!r} of table {spec.key!r} not found",
+                        cells=tuple(CellRef(spec.key, row.key, c.key) for c in spec.columns),
+                    )
+                )
+            for col in spec.columns:
+                cells_out.append(_missing(spec, row, col))
+            continue
+        if row.drift:
+            tok = label_for[row.key][2] if row.key in label_for else None
+            diags.append(
+                dg.make(
+                    "GX303",
+                    f"table {spec.key!r}: {row.drift}",
+                    location=_loc(tok) if tok else None,
+                )
+            )
+        short = [c for c, t in zip(spec.columns, toks, strict=True) if t is None]
+        if short:
+            diags.append(
+                dg.make(
+                    "GX204",
+                    f"row {row.label!r} of table {spec.key!r} has {len(spec.columns) - len(short)} "
+                    f"of {len(spec.columns)} cells; missing: {', '.join(c.label for c in short)}",
+                    location=_loc(label_for[row.key][2]) if row.key in label_for else None,
+                    cells=tuple(CellRef(spec.key, row.key, c.key) for c in short),
+                )
+            )
+        for col, tok in zip(spec.columns, toks, strict=True):
+            if tok is None:
+                cells_out.append(_missing(spec, row, col))
+                continue
+            cells_out.append(_cell(spec, row, col, tok, headers.get(col.key), syntax, diags))
+    return _table(spec, True, cells_out)
+
+
+def _table(spec: TableSpec, found: bool, cells: list[Cell]) -> Table:
+    rows = tuple(dict.fromkeys(c.row for c in cells)) or tuple(
+        r.key for r in spec.rows if not r.optional
+    )
+    return Table(
+        spec.key, spec.title, found, tuple(cells), rows, tuple(c.key for c in spec.columns)
+    )
+
+
+def _missing(spec: TableSpec, row: Row, col: Column) -> Cell:
+    return Cell(spec.key, row.key, col.key, "missing", row_label=row.label, column_label=col.label)
+
+
+def _cell(
+    spec: TableSpec,
+    row: Row,
+    col: Column,
+    tok: Token,
+    header: Token | None,
+    syntax: ValueSyntax,
+    diags: list[Diagnostic],
+) -> Cell:
+    from gxlib.values import find_unit
+
+    kind = row.type or col.type
+    unit = None
+    source: str = "default"
+    if kind == "money":
+        hu = find_unit(header.text, syntax) if header is not None else None
+        if hu is not None:
+            unit, source = hu, "header"
+        else:
+            unit = col.unit
+    pv = parse_value(
+        tok.text, kind, syntax, unit=unit, unit_source="header" if source == "header" else "default"
+    )
+    loc = _loc(tok)
+    ref = (CellRef(spec.key, row.key, col.key),)
+    where = f"{spec.key}/{row.key}/{col.key} (line {tok.line})"
+    if pv.status == "invalid":
+        diags.append(
+            dg.make(
+                "GX401",
+                f"{where}: {tok.text!r} is not a {kind}: {pv.note}",
+                location=loc,
+                cells=ref,
+            )
+        )
+    elif pv.status == "ambiguous":
+        cands = ", ".join(str(c) for c in pv.candidates)
+        diags.append(
+            dg.make(
+                "GX402",
+                f"{where}: {tok.text!r} is ambiguous ({pv.note}); candidates: {cands}",
+                location=loc,
+                cells=ref,
+                data={"candidates": [str(c) for c in pv.candidates]},
+            )
+        )
+    elif pv.status == "number" and pv.note:
+        diags.append(dg.make("GX403", f"{where}: {pv.note}", location=loc, cells=ref))
+    return Cell(
+        spec.key,
+        row.key,
+        col.key,
+        pv.status,
+        pv.value,
+        tok.text,
+        loc,
+        row.label,
+        col.label,
+        pv.unit,
+        tuple(pv.candidates),
+    )
+
+
+def _label_diagnostics(
+    spec: TableSpec, label_for: dict[str, tuple[Label, Match, Token]], diags: list[Diagnostic]
+) -> None:
+    for _key, (lab, m, tok) in label_for.items():
+        if m.how == "exact" or m.how == "compound":
+            continue
+        if m.how == "drift":
+            drift = next((lb for lb in m.labels if lb.drift), lab)
+            diags.append(
+                dg.make(
+                    "GX303",
+                    f"table {spec.key!r}: {tok.text!r} is the wording of another template "
+                    f"version; read as {drift.text!r}",
+                    location=_loc(tok),
+                    cells=tuple(CellRef(spec.key, lab.key, c.key) for c in spec.columns),
+                )
+            )
+        elif m.how == "variant":
+            diags.append(
+                dg.make(
+                    "GX301",
+                    f"table {spec.key!r}: {tok.text!r} read as {lab.text!r} "
+                    "(differs in punctuation or numbering)",
+                    location=_loc(tok),
+                )
+            )
+        elif m.how == "fuzzy":
+            diags.append(
+                dg.make(
+                    "GX302",
+                    f"table {spec.key!r}: {tok.text!r} read as {lab.text!r} "
+                    f"({m.distance} character(s) differ)",
+                    location=_loc(tok),
+                    cells=tuple(CellRef(spec.key, lab.key, c.key) for c in spec.columns),
+                )
+            )
+
+
+def read_tables(
+    profile: Profile, by_section: dict[str, SectionTokens], diags: list[Diagnostic]
+) -> Sequence[Table]:
+    return [read_table(profile, t, by_section.get(t.section), diags) for t in profile.tables]
+
+
+__all__ = [
+    "SectionTokens",
+    "compile_labels",
+    "read_table",
+    "read_tables",
+    "section_tokens",
+    "value_predicate",
+]

@@ -1,0 +1,197 @@
+"""Matching cell text against the labels a profile declares.
+
+A section's labels (row, group, column and header labels of its tables, with their variants)
+are compiled once per profile into a lookup by :func:`gxlib.normalize.match_key`. A cell matches:
+
+1. exactly (same key) — silently when the canonical forms agree, else noted as a variant;
+2. as a compound — a stub label glued before a row label ("三、本年度办理结果（一）予以公开");
+3. approximately — within an edit radius that grows with the label's length (a quarter of it),
+   and only when one label is strictly closest, so two labels of a table are never confused.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from typing import Literal
+
+from attrs import frozen
+
+from gxlib.normalize import canonical, edit_distance, match_key
+from gxlib.profiles.model import Profile
+
+Kind = Literal["row", "group", "column", "column_group", "header", "anchor"]
+How = Literal["exact", "variant", "drift", "compound", "fuzzy"]
+
+
+@frozen
+class Label:
+    kind: Kind
+    table: str
+    key: str
+    text: str
+    """The label as the profile prints it (for display)."""
+    form: str
+    """The text this entry matches (the label itself, a variant or a drift variant)."""
+    loose: str
+    canonical: str
+    drift: bool = False
+    declared_variant: bool = False
+
+    @property
+    def radius(self) -> int:
+        n = len(self.loose)
+        return n // 4 if n >= 4 else 0
+
+
+@frozen
+class Match:
+    labels: tuple[Label, ...]
+    how: How
+    distance: int = 0
+
+    def of(self, table: str, *kinds: Kind) -> Label | None:
+        for lab in self.labels:
+            if lab.table == table and lab.kind in kinds:
+                return lab
+        return None
+
+
+class SectionLabels:
+    """All labels of the tables of one section, ready for lookup."""
+
+    def __init__(self, labels: list[Label]) -> None:
+        self.labels = labels
+        self.by_key: dict[str, list[Label]] = defaultdict(list)
+        for lab in labels:
+            self.by_key[lab.loose].append(lab)
+        self._suffixes = sorted(
+            {lab.loose for lab in labels if lab.kind == "row"}, key=len, reverse=True
+        )
+        self._cache: dict[str, Match | None] = {}
+
+    def match(self, text: str) -> Match | None:
+        if not text:
+            return None
+        hit = self._cache.get(text, _MISS)
+        if hit is not _MISS:
+            return hit  # type: ignore[return-value]
+        result = self._match(text)
+        self._cache[text] = result
+        return result
+
+    def _match(self, text: str) -> Match | None:
+        key = match_key(text)
+        if not key:
+            return None
+        exact = self.by_key.get(key)
+        if exact:
+            labs = tuple(exact)
+            if any(lab.drift for lab in labs):
+                how: How = "drift"
+            elif any(canonical(text) == lab.canonical for lab in labs):
+                how = "exact"
+            elif all(lab.declared_variant for lab in labs):
+                how = "exact"  # a declared variant is a known form, not a deviation
+            else:
+                how = "variant"
+            return Match(labs, how)
+        for suffix in self._suffixes:
+            if len(suffix) < len(key) and key.endswith(suffix) and len(suffix) >= 2:
+                prefix = key[: -len(suffix)]
+                if prefix in self.by_key:
+                    return Match(tuple(self.by_key[suffix]), "compound")
+        return self._fuzzy(key)
+
+    def _fuzzy(self, key: str) -> Match | None:
+        best: list[Label] = []
+        best_d = 10**9
+        second_d = 10**9
+        for loose, labs in self.by_key.items():
+            r = labs[0].radius
+            limit = max(r, 0)
+            if limit == 0 or abs(len(loose) - len(key)) > limit:
+                continue
+            d = edit_distance(key, loose, limit)
+            if d > limit:
+                continue
+            if d < best_d:
+                second_d = best_d
+                best_d, best = d, list(labs)
+            elif (d == best_d and loose != best[0].loose) or d < second_d:
+                second_d = d
+        if best and best_d < second_d:
+            return Match(tuple(best), "fuzzy", best_d)
+        return None
+
+
+_MISS = object()
+
+
+@lru_cache(maxsize=64)
+def compile_labels(profile: Profile) -> dict[str, SectionLabels]:
+    """Section key → its labels. Cached per profile (profiles are frozen and hashable)."""
+    per_section: dict[str, list[Label]] = defaultdict(list)
+
+    def add(
+        kind: Kind,
+        table: str,
+        key: str,
+        text: str,
+        forms: list[tuple[str, bool, bool]],
+        section: str,
+    ) -> None:
+        for form, drift, declared in forms:
+            per_section[section].append(
+                Label(
+                    kind, table, key, text, form, match_key(form), canonical(form), drift, declared
+                )
+            )
+
+    for t in profile.tables:
+        s = t.section
+        for r in t.rows:
+            add(
+                "row",
+                t.key,
+                r.key,
+                r.label,
+                [(r.label, False, False)]
+                + [(v, False, True) for v in r.variants]
+                + [(v, True, True) for v in r.drift_variants],
+                s,
+            )
+        for c in t.columns:
+            add(
+                "column",
+                t.key,
+                c.key,
+                c.label,
+                [(c.label, False, False)]
+                + [(v, False, True) for v in c.variants]
+                + [(v, True, True) for v in c.drift_variants],
+                s,
+            )
+        for g in t.groups:
+            add(
+                "group",
+                t.key,
+                g.key,
+                g.label,
+                [(g.label, False, False)] + [(v, False, True) for v in g.variants],
+                s,
+            )
+        for g in t.column_groups:
+            add(
+                "column_group",
+                t.key,
+                g.key,
+                g.label,
+                [(g.label, False, False)] + [(v, False, True) for v in g.variants],
+                s,
+            )
+        for h in t.header:
+            add("header", t.key, h, h, [(h, False, False)], s)
+        for a in t.anchors:
+            add("anchor", t.key, a, a, [(a, False, False)], s)
+    return {k: SectionLabels(v) for k, v in per_section.items()}

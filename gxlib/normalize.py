@@ -1,0 +1,120 @@
+"""Normalisation for matching labels and headings — never applied to output values.
+
+Two levels:
+
+* :func:`canonical` folds what does not change a label's identity: Unicode compatibility forms
+  (full-width digits and brackets), Traditional characters (the table in :mod:`gxlib._t2s`
+  covers every character of the bundled profiles), pinyin glosses after characters
+  (``數(shù)據(jù)``), whitespace inside labels, quote variants and doubled punctuation
+  (``,、`` ``,,``) left by conversions. A cell whose canonical form equals a label's is that label.
+* :func:`match_key` additionally drops all punctuation, so numbering styles (``1、`` / ``1.``)
+  and lost brackets still meet. The matcher reports a match that needed this level.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from gxlib._t2s import T2S
+from gxlib.document import Step
+
+_T2S_TABLE = str.maketrans(T2S)
+# A gloss is Latin letters (tone marks included) in brackets right after a Han character.
+_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zA-Z\u00c0-\u024f\u1e3f]{1,8}\)")
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』〝〞＂'‘’"})
+_COMMA_RUN = re.compile(r"[,、]{2,}")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _comma_run(m: re.Match[str]) -> str:
+    # Converters double separators (",、" for "、", ",," for ","); the enumeration comma wins.
+    return "、" if "、" in m.group(0) else ","
+
+
+def _canonical(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
+    s = _GLOSS.sub("", s)
+    s = s.translate(_T2S_TABLE)
+    s = _SPACE.sub("", s)
+    s = s.translate(_QUOTES)
+    return _COMMA_RUN.sub(_comma_run, s)
+
+
+canonical = lru_cache(maxsize=65536)(_canonical)
+"""Identity-preserving folding of a label-like text (see module doc)."""
+
+
+@lru_cache(maxsize=65536)
+def match_key(text: str) -> str:
+    """:func:`canonical` without any punctuation: the key labels are looked up by."""
+    return _NOT_WORD.sub("", canonical(text))
+
+
+def document_key(text: str) -> str:
+    """:func:`match_key` of a whole document (not cached: documents are large and seen once)."""
+    return _NOT_WORD.sub("", _canonical(text))
+
+
+def explain(text: str) -> tuple[Step, ...]:
+    """The normalisation steps that change ``text``, for the report's record.
+
+    Run once per document on the whole text, so a user can see that matching had to fold
+    Traditional characters or drop pinyin glosses, as ftfy's ``fix_and_explain`` records fixes.
+    """
+    steps: list[Step] = []
+    nfkc = unicodedata.normalize("NFKC", text)
+    if nfkc != text:
+        steps.append(
+            Step("nfkc", "full-width or compatibility characters folded (NFKC) for matching")
+        )
+    glosses = _GLOSS.findall(nfkc)
+    if glosses:
+        steps.append(
+            Step(
+                "pinyin-glosses",
+                f"{len(glosses)} pinyin gloss(es) after characters ignored for matching, "
+                f"e.g. {glosses[0]}",
+            )
+        )
+    folded = sum(1 for ch in nfkc if ch in T2S)
+    if folded:
+        steps.append(
+            Step(
+                "traditional",
+                f"{folded} Traditional character(s) folded to Simplified for matching",
+            )
+        )
+    runs = _COMMA_RUN.findall(nfkc)
+    if runs:
+        steps.append(
+            Step(
+                "doubled-punctuation",
+                f"{len(runs)} doubled separator(s) such as {runs[0]!r} collapsed for matching",
+            )
+        )
+    return tuple(steps)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        best = i
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            cur[j] = v
+            if v < best:
+                best = v
+        if best > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]

@@ -1,0 +1,809 @@
+"""Read reports published as HTML pages (the ``html`` extra: lxml).
+
+Most reports live on government portals: the report body sits in a content container (``#zoom``,
+``.TRS_Editor``, ``#UCAP-CONTENT`` ...) among menus, breadcrumbs and footers, often as markup
+exported from Word, in GBK or UTF-8 whatever the page declares. :func:`read_html` decodes the
+page with :mod:`gxlib.decoding`, finds the report body, and turns it into a
+:class:`~gxlib.document.Document`: prose lines, and each data table as a
+:class:`~gxlib.document.Grid` rendered in place as pipe rows (see :mod:`gxlib.readers._grid`).
+
+Decisions worth knowing:
+
+* **Content root.** Known content containers of Chinese government CMSs are tried in a fixed
+  priority order; one is taken when it (with its same-named siblings) holds at least half of the
+  page's content, counted as CJK characters outside links plus a weight per table cell, with
+  ``<nav>``, ``<header>``, ``<footer>``, ``<aside>``, menus, scripts and hidden elements left out.
+  Otherwise the reader descends from ``<body>`` into the child holding at least 90% of the content
+  while there is one (link text does not count, so menus and link lists never win).
+* **Tables.** The HTML table model is followed as browsers do (``rowspan`` stops at the end of its
+  row group, cells skip slots covered from above). Malformed spans are read the way browsers read
+  them (``colspan="2;"`` is 2; ``"0"`` and non-numbers are 1 — a ``rowspan="0"`` in a report
+  comes from generators that mean "no span", not from HTML's "to the end of the group") and
+  spans past the table edge are clamped; each repair is a ``GX703`` problem.
+* **Nested tables.** A table is read as layout (its cells as blocks, its nested tables as
+  grids of their own) when it has one cell, when its nested tables hold more cells than its own
+  table-free cells, or when it is mostly long prose; see
+  :func:`~gxlib.readers._grid.is_layout_table`. Otherwise a nested table belongs to one data
+  cell and its text is flattened into that cell (a ``GX704`` note).
+* **Limits.** Nesting deeper than libxml2's limit (256 levels; the reader's own check is
+  :data:`MAX_DEPTH`), more than :data:`MAX_CELLS` table cells, or spans covering more than
+  :data:`MAX_SPAN_WORK` row slots raise :class:`~gxlib.errors.InputTooLargeError`. Every pass is
+  iterative and linear in the page size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from heapq import merge
+from typing import Any, Final
+
+from gxlib.document import Document, Step
+from gxlib.errors import InputTooLargeError, MissingExtraError, UnreadableInputError
+from gxlib.readers._grid import (
+    HARD_BREAK,
+    LONG_CELL,
+    RawCell,
+    TableStats,
+    TextBuilder,
+    collapse,
+    is_layout_table,
+    join_wide_breaks,
+)
+
+__all__ = ["MAX_CELLS", "MAX_DEPTH", "MAX_SPAN_WORK", "read_html"]
+
+MAX_DEPTH: Final = 1000
+"""Deepest element nesting accepted (libxml2 already stops at 256 without ``huge_tree``)."""
+
+MAX_CELLS: Final = 200_000
+"""Most table cells (``<td>``/``<th>``) accepted in a page."""
+
+MAX_SPAN_WORK: Final = 4_000_000
+"""Most row slots that rowspans of one table may cover (bounds the table model's work)."""
+
+_COLSPAN_LIMIT: Final = 1000  # HTML's own limits on spans
+_ROWSPAN_LIMIT: Final = 65534
+_CELL_WEIGHT: Final = 5  # a table cell counts like this many CJK characters of content
+_KNOWN_SHARE: Final = 0.5
+_DESCEND_SHARE: Final = 0.9
+_SIBLING_SHARE: Final = 0.05
+
+_El = Any  # lxml elements (lxml ships no type stubs)
+
+# Priority order: specific containers of known CMSs first, generic class names last.
+_KNOWN_ROOTS: Final = (
+    ("id", "zoom"),
+    ("class", "trs_editor"),
+    ("id", "ucap-content"),
+    ("class", "trs_ueditor"),
+    ("class", "pages_content"),
+    ("id", "mainText".lower()),
+    ("class", "article-content"),
+    ("class", "article_content"),
+    ("class", "art_con"),
+    ("id", "art_content"),
+    ("class", "news_content"),
+    ("id", "info_content"),
+    ("class", "bt_content"),
+    ("id", "ivs_content"),
+    ("class", "zoom"),
+    ("class", "article"),
+    ("class", "content"),
+    ("id", "content"),
+    ("class", "view"),
+    ("id", "article"),
+    ("class", "main-txt"),
+    ("class", "detail"),
+)
+_KNOWN_IDS: Final = frozenset(v for k, v in _KNOWN_ROOTS if k == "id")
+_KNOWN_CLASSES: Final = frozenset(v for k, v in _KNOWN_ROOTS if k == "class")
+
+_DROP_TAGS: Final = frozenset(
+    "head title meta link script style template noscript iframe frame frameset object embed "
+    "applet svg math canvas select option optgroup datalist textarea button input video audio "
+    "map area base".split()
+)
+_BOILERPLATE_TAGS: Final = frozenset({"nav", "header", "footer", "aside"})
+_BOILERPLATE_ROLES: Final = frozenset({"navigation", "banner", "contentinfo", "menu", "menubar"})
+_BOILERPLATE_WORDS: Final = frozenset(
+    "nav navbar navigation menu menubar submenu breadcrumb breadcrumbs crumb crumbs header "
+    "footer sidebar topbar toolbar share copyright".split()
+)
+_CLASS_BOILERPLATE_TAGS: Final = frozenset({"div", "ul", "ol", "dl", "section", "span", "p"})
+_BLOCK_TAGS: Final = frozenset(
+    "html body address article aside blockquote center dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr legend li main menu nav ol "
+    "p pre section summary ul table caption thead tbody tfoot tr td th".split()
+)
+_CONTAINER_TAGS: Final = frozenset(
+    "body div section article main table tbody thead tfoot tr td th center form blockquote "
+    "font span".split()
+)
+_TABLE_PARTS: Final = frozenset({"tbody", "thead", "tfoot", "tr"})
+
+_HIDDEN_STYLE: Final = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.IGNORECASE
+)
+_ZERO_HEIGHT: Final = re.compile(r"(?:^|;)\s*height\s*:\s*0(?:\.0*)?\s*(?:pt|px|cm|mm|in)?\s*(?:;|$)")
+_CJK: Final = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_WORDS: Final = re.compile(r"[a-z0-9]+")
+_SPAN_VALUE: Final = re.compile(r"[ \t\n\f\r]*\+?([0-9]+)")
+_ATTACHMENT: Final = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd)(?:[?#].*)?$", re.IGNORECASE)
+_WORD_MARKUP: Final = ("MsoNormal", "urn:schemas-microsoft-com:office")
+
+_ENTER, _EXIT, _TAIL = 0, 1, 2
+
+
+def read_html(source: bytes | str, *, name: str | None = None) -> Document:
+    """Read an HTML page (bytes in any encoding, or already decoded text) into a Document."""
+    try:
+        from lxml import etree  # type: ignore[import-untyped]
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingExtraError("html", "lxml") from exc
+    from gxlib.decoding import decode_bytes, decode_text
+
+    label = repr(name) if name else "the HTML input"
+    if isinstance(source, str):
+        decoded = decode_text(source)
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        decoded = decode_bytes(bytes(source))
+    else:
+        raise UnreadableInputError(
+            f"read_html() needs bytes or str, not {type(source).__name__}"
+        )
+    steps = [Step("reader", "read as HTML"), *decoded.steps]
+    text = decoded.text
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+        steps.append(
+            Step("replace lone surrogates with U+FFFD", "they are not characters and cannot be parsed")
+        )
+    builder = TextBuilder()
+    root = _parse(etree, text, label, builder)
+    if root is None:
+        builder.note("GX704", f"{label} is empty")
+        return builder.document("html", steps, decoded.encoding)
+    if any(marker in text for marker in _WORD_MARKUP):
+        steps.append(
+            Step(
+                "read Word-exported HTML",
+                "the page was saved from Microsoft Word; its <o:p> marks, mso-* styles, nowrap "
+                "and &nbsp; padding are layout, not content",
+            )
+        )
+    body = root.find("body")
+    if body is None:
+        body = root
+    survey = _Survey(body)
+    survey.run()
+    roots, step = _choose_roots(body, survey)
+    steps.append(step)
+    reader = _Reader(survey, builder)
+    for element in roots:
+        reader.render(element)
+    steps.extend(reader.steps())
+    if not builder.grids:
+        reader.note_missing_tables()
+    if builder.offset == 0:
+        builder.note(
+            "GX704",
+            "no text found in the page (the content may be an image, an attachment, a frame or "
+            "loaded by script)",
+        )
+    return builder.document("html", steps, decoded.encoding)
+
+
+def _parse(etree: Any, text: str, label: str, builder: TextBuilder) -> _El | None:
+    # Bytes with an explicit encoding: libxml2 then ignores <meta charset> (the text is already
+    # decoded) and accepts an XML declaration, which it refuses in a Python str.
+    parser = etree.HTMLParser(
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        huge_tree=False,
+        compact=True,
+    )
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:  # recovering parser: only resource limits get here
+        if "depth" in str(exc).lower() or "huge" in str(exc).lower():
+            raise InputTooLargeError(f"{label} is nested too deeply: {exc}") from exc
+        raise UnreadableInputError(f"{label} cannot be parsed as HTML: {exc}") from exc
+    except (etree.LxmlError, ValueError) as exc:
+        raise UnreadableInputError(f"{label} cannot be parsed as HTML: {exc}") from exc
+    for error in parser.error_log:
+        if error.level_name != "FATAL":
+            continue
+        message = str(error.message)
+        if error.type_name == "ERR_RESOURCE_LIMIT" or "depth" in message.lower():
+            # libxml2 stops at the limit and returns what it had: refuse rather than read a
+            # silently truncated page.
+            raise InputTooLargeError(f"{label} exceeds a parser limit: {message.strip()}")
+        builder.note(
+            "GX704",
+            f"the HTML parser stopped at line {error.line}: {message.strip()}; "
+            "text after it may be missing",
+        )
+    return root
+
+
+def _tag(element: _El) -> str | None:
+    tag = element.tag
+    return tag.lower() if isinstance(tag, str) else None
+
+
+def _words(value: str | None) -> list[str]:
+    return _WORDS.findall(value.lower()) if value else []
+
+
+class _Skipper:
+    """Decides (once per element) whether an element is outside the report's content."""
+
+    def __init__(self) -> None:
+        self._memo: dict[_El, str | None] = {}
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, element: _El) -> str | None:
+        try:
+            return self._memo[element]
+        except KeyError:
+            pass
+        reason = self._reason(element)
+        self._memo[element] = reason
+        if reason is not None:
+            self.counts[reason] = self.counts.get(reason, 0) + 1
+        return reason
+
+    @staticmethod
+    def _reason(element: _El) -> str | None:
+        tag = _tag(element)
+        if tag is None:
+            return "node"
+        if tag in _DROP_TAGS:
+            return "markup"
+        attrib = element.attrib
+        style = attrib.get("style")
+        if "hidden" in attrib or (style and _HIDDEN_STYLE.search(style)):
+            return "hidden"
+        if tag in _BOILERPLATE_TAGS or attrib.get("role", "").lower() in _BOILERPLATE_ROLES:
+            return "boilerplate"
+        if tag in _CLASS_BOILERPLATE_TAGS and _BOILERPLATE_WORDS.intersection(
+            _words(attrib.get("class")) + _words(attrib.get("id"))
+        ):
+            # A menu never holds a report table; a "header" div around one is not a menu.
+            if element.find(".//table") is None:
+                return "boilerplate"
+        return None
+
+
+@dataclass(slots=True)
+class _CellCount:
+    table: TableStats
+    chars: int = 0
+    has_table: bool = False
+
+
+@dataclass(slots=True)
+class _Survey:
+    """One pass over the page: content scores, content-root candidates, table statistics."""
+
+    body: _El
+    skip: _Skipper = field(default_factory=_Skipper)
+    scores: dict[_El, float] = field(default_factory=dict)
+    candidates: dict[tuple[str, str], list[_El]] = field(default_factory=dict)
+    tables: dict[_El, TableStats] = field(default_factory=dict)
+
+    def run(self) -> None:
+        acc: list[float] = []
+        open_tables: list[TableStats] = []
+        open_cells: list[_CellCount] = []
+        links = 0
+        n_cells = 0
+        work: list[tuple[int, _El]] = [(_ENTER, self.body)]
+
+        def add_text(text: str) -> None:
+            if links == 0:
+                acc[-1] += len(_CJK.findall(text))
+            if open_cells and open_tables and open_cells[-1].table is open_tables[-1]:
+                open_cells[-1].chars += len(text) - sum(map(str.isspace, text))
+
+        while work:
+            op, element = work.pop()
+            if op == _TAIL:
+                if element.tail:
+                    add_text(element.tail)
+                continue
+            tag = _tag(element)
+            is_link = tag == "a" and "href" in element.attrib
+            if op == _EXIT:
+                score = acc.pop()
+                if tag in _CONTAINER_TAGS or self._known(element) is not None:
+                    self.scores[element] = score
+                if acc:
+                    acc[-1] += score
+                if is_link:
+                    links -= 1
+                if tag in ("td", "th") and open_cells:
+                    cell = open_cells.pop()
+                    cell.table.chars += cell.chars
+                    if cell.chars > LONG_CELL:
+                        cell.table.long_chars += cell.chars
+                    if cell.has_table:
+                        cell.table.cells_with_table += 1
+                elif tag == "table":
+                    stats = open_tables.pop()
+                    self.tables[element] = stats
+                    if open_tables:
+                        open_tables[-1].nested_cells += stats.cells + stats.nested_cells
+                continue
+            if element is not self.body and self.skip(element):
+                continue
+            acc.append(0.0)
+            if len(acc) > MAX_DEPTH:
+                raise InputTooLargeError(f"the page nests elements deeper than {MAX_DEPTH} levels")
+            known = self._known(element)
+            if known is not None:
+                self.candidates.setdefault(known, []).append(element)
+            if is_link:
+                links += 1
+            if tag == "table":
+                if open_cells and open_tables and open_cells[-1].table is open_tables[-1]:
+                    open_cells[-1].has_table = True
+                open_tables.append(TableStats())
+            elif tag in ("td", "th") and open_tables:
+                n_cells += 1
+                if n_cells > MAX_CELLS:
+                    raise InputTooLargeError(f"the page has more than {MAX_CELLS} table cells")
+                open_tables[-1].cells += 1
+                open_cells.append(_CellCount(open_tables[-1]))
+                acc[-1] += _CELL_WEIGHT
+            if element.text:
+                add_text(element.text)
+            work.append((_EXIT, element))
+            for child in reversed(element):
+                work.append((_TAIL, child))
+                work.append((_ENTER, child))
+
+    @staticmethod
+    def _known(element: _El) -> tuple[str, str] | None:
+        attrib = element.attrib
+        ident = attrib.get("id")
+        if ident and ident.strip().lower() in _KNOWN_IDS:
+            return ("id", ident.strip().lower())
+        classes = attrib.get("class")
+        if classes:
+            for name in classes.lower().split():
+                if name in _KNOWN_CLASSES:
+                    return ("class", name)
+        return None
+
+
+def _describe(element: _El) -> str:
+    tag = _tag(element) or "?"
+    ident = element.get("id")
+    classes = (element.get("class") or "").split()
+    return f"<{tag}" + (f' id="{ident}"' if ident else "") + (
+        f' class="{classes[0]}"' if classes else ""
+    ) + ">"
+
+
+def _choose_roots(body: _El, survey: _Survey) -> tuple[list[_El], Step]:
+    page = survey.scores.get(body, 0.0)
+    for key in _KNOWN_ROOTS:
+        found = survey.candidates.get(key)
+        if not found:
+            continue
+        members = set(found)
+        outer = [
+            el for el in found if not any(a in members for a in el.iterancestors())
+        ]
+        total = sum(survey.scores.get(el, 0.0) for el in outer)
+        if page == 0 or total >= _KNOWN_SHARE * page:
+            roots = [
+                el for el in outer if page == 0 or survey.scores.get(el, 0.0) >= _SIBLING_SHARE * page
+            ][: 1 if page == 0 else None]
+            selector = ("#" if key[0] == "id" else ".") + key[1]
+            share = f"{total / page:.0%}" if page else "all"
+            what = f"content root {selector} selected"
+            if len(roots) > 1:
+                what += f" ({len(roots)} elements, read in page order)"
+            return roots, Step(
+                what,
+                f"known content container of government sites; holds {share} of the page's "
+                "text and table cells",
+            )
+    current = body
+    while True:
+        best, best_score = None, 0.0
+        for child in current:
+            score = survey.scores.get(child)
+            if score is not None and score > best_score:
+                best, best_score = child, score
+        if best is None or best_score < _DESCEND_SHARE * survey.scores.get(current, 0.0):
+            break
+        current = best
+    while _tag(current) in _TABLE_PARTS:
+        parent = current.getparent()
+        if parent is None:
+            break
+        current = parent
+    if current is body:
+        return [body], Step(
+            "content root: the whole page body",
+            "no known content container, and no single element holds most of the page's text",
+        )
+    share = survey.scores.get(current, 0.0) / page if page else 1.0
+    return [current], Step(
+        f"content root {_describe(current)} selected",
+        f"no known content container; this element holds {share:.0%} of the page's Chinese "
+        "text and table cells outside links, menus, headers and footers",
+    )
+
+
+@dataclass(slots=True)
+class _Cell:
+    text: str
+    rowspan: int
+    colspan: int
+    header: bool
+    notes: list[tuple[str, str]]
+
+
+def _span(value: str | None, kind: str, limit: int, notes: list[tuple[str, str]]) -> int:
+    """HTML's "rules for parsing non-negative integers", with a note on anything irregular."""
+    if value is None:
+        return 1
+    shown = value if len(value) <= 24 else value[:24] + "…"
+    match = _SPAN_VALUE.match(value)
+    if match is None:
+        if value.strip():
+            notes.append(("GX703", f'{kind}="{shown}" is not a number; read as 1'))
+        return 1
+    digits = match.group(1).lstrip("0") or "0"
+    number = limit + 1 if len(digits) > 7 else int(digits)
+    if number == 0:
+        notes.append(("GX703", f'{kind}="{shown}" read as 1 (no span)'))
+        return 1
+    if number > limit:
+        notes.append(("GX703", f'{kind}="{shown}" exceeds the HTML limit; read as {limit}'))
+        return limit
+    if value.strip() != match.group(1):
+        notes.append(("GX703", f'{kind}="{shown}" read as {number}'))
+    return number
+
+
+class _Reader:
+    """Renders content roots into a :class:`TextBuilder`."""
+
+    def __init__(self, survey: _Survey, builder: TextBuilder) -> None:
+        self.survey = survey
+        self.skip = survey.skip
+        self.builder = builder
+        self.layout_tables = 0
+        self.flattened = 0
+        self.spacer_rows = 0
+        self.images = 0
+        self.attachments: list[str] = []
+
+    # -- prose and blocks -----------------------------------------------------------------------
+    def render(self, root: _El) -> None:
+        out = self.builder
+        pieces: list[str] = []
+        pre = 0
+        work: list[tuple[int, _El]] = [(_ENTER, root)]
+
+        def flush() -> None:
+            if pieces:
+                out.prose("".join(pieces))
+                pieces.clear()
+
+        def add(text: str) -> None:
+            pieces.append(text.replace("\n", HARD_BREAK) if pre else text)
+
+        while work:
+            op, element = work.pop()
+            if op == _TAIL:
+                if element.tail:
+                    add(element.tail)
+                continue
+            tag = _tag(element)
+            if op == _EXIT:
+                if tag == "pre":
+                    pre -= 1
+                if tag in _BLOCK_TAGS:
+                    flush()
+                continue
+            if element is not root and self.skip(element):
+                continue
+            if tag == "br":
+                pieces.append(HARD_BREAK)
+                continue
+            if tag == "img":
+                self.images += 1
+            elif tag == "a":
+                href = element.get("href") or ""
+                if _ATTACHMENT.search(href.strip()) and len(self.attachments) < 5:
+                    self.attachments.append(href.strip().rsplit("/", 1)[-1][:80])
+            elif tag == "table":
+                stats = self.survey.tables.get(element) or TableStats()
+                if not is_layout_table(stats):
+                    flush()
+                    self.table(element)
+                    continue
+                self.layout_tables += 1
+            elif tag == "pre":
+                pre += 1
+            if tag in _BLOCK_TAGS:
+                flush()
+            if element.text:
+                add(element.text)
+            work.append((_EXIT, element))
+            for child in reversed(element):
+                work.append((_TAIL, child))
+                work.append((_ENTER, child))
+        flush()
+
+    def cell_text(self, cell: _El) -> str:
+        """The text of a cell, block and ``<br>`` breaks as :data:`HARD_BREAK`."""
+        pieces: list[str] = []
+        pre = 0
+        work: list[tuple[int, _El]] = [(_ENTER, cell)]
+        while work:
+            op, element = work.pop()
+            if op == _TAIL:
+                if element.tail:
+                    pieces.append(element.tail.replace("\n", HARD_BREAK) if pre else element.tail)
+                continue
+            tag = _tag(element)
+            if op == _EXIT:
+                if tag == "pre":
+                    pre -= 1
+                if tag in _BLOCK_TAGS:
+                    pieces.append(HARD_BREAK)
+                continue
+            if element is not cell and self.skip(element):
+                continue
+            if tag == "br":
+                pieces.append(HARD_BREAK)
+                continue
+            if tag == "table" and element is not cell:
+                self.flattened += 1
+            elif tag == "pre":
+                pre += 1
+            if tag in _BLOCK_TAGS:
+                pieces.append(HARD_BREAK)
+            if element.text:
+                pieces.append(element.text.replace("\n", HARD_BREAK) if pre else element.text)
+            work.append((_EXIT, element))
+            for child in reversed(element):
+                work.append((_TAIL, child))
+                work.append((_ENTER, child))
+        return join_wide_breaks("".join(pieces))
+
+    # -- tables ---------------------------------------------------------------------------------
+    def table(self, table: _El) -> None:
+        """Read a data table with the HTML table model and render it as a grid."""
+        groups: list[tuple[bool, list[_El]]] = []
+        stray: list[str] = []
+        implicit: list[_El] | None = None
+        if table.text and table.text.strip():
+            stray.append(table.text)
+        for child in table:
+            tag = _tag(child)
+            if child.tail and child.tail.strip():
+                stray.append(child.tail)
+            if tag is None or self.skip(child):
+                continue
+            if tag == "caption":
+                self.builder.prose(self.cell_text(child))
+            elif tag in ("thead", "tbody", "tfoot"):
+                implicit = None
+                groups.append((tag == "thead", self._rows(child, stray)))
+            elif tag in ("colgroup", "col"):
+                continue
+            else:
+                if implicit is None:
+                    implicit = []
+                    groups.append((False, implicit))
+                implicit.extend([child] if tag == "tr" else self._rows(child, stray))
+        if stray:
+            # Browsers show text that sits in a table outside any cell above the table.
+            self.builder.prose(HARD_BREAK.join(stray))
+        flattened_before = self.flattened
+        notes: list[tuple[str, str]] = []
+        laid_out: list[list[list[_Cell]]] = []
+        for is_head, rows in groups:
+            laid_out.append([self._row(tr, is_head) for tr in rows if not self._spacer(tr)])
+        cells = _layout(laid_out)
+        if self.flattened > flattened_before:
+            notes.append(
+                (
+                    "GX704",
+                    f"{self.flattened - flattened_before} table(s) nested in its cells were "
+                    "flattened into the cells' text",
+                )
+            )
+        self.builder.grid(cells, notes)
+
+    def _rows(self, section: _El, stray: list[str]) -> list[_El]:
+        """The ``<tr>`` elements of a row group, also inside stray wrappers (``<form>``)."""
+        rows: list[_El] = []
+        work = [section]
+        while work:
+            element = work.pop()
+            if element is not section and element.tail and element.tail.strip():
+                stray.append(element.tail)
+            tag = _tag(element)
+            if element is not section and (tag is None or self.skip(element)):
+                continue
+            if tag == "tr":
+                rows.append(element)
+            elif tag not in ("table", "td", "th"):
+                if element.text and element.text.strip():
+                    stray.append(element.text)
+                work.extend(reversed(element))
+        return rows
+
+    def _spacer(self, tr: _El) -> bool:
+        """Word's ``supportMisalignedColumns`` row: zero height, every cell empty."""
+        height = (tr.get("height") or "").strip()
+        style = tr.get("style") or ""
+        if height not in ("0", "0px") and not _ZERO_HEIGHT.search(style.lower()):
+            return False
+        for cell in tr:
+            if _tag(cell) in ("td", "th") and collapse(cell.xpath("string()")):
+                return False
+        self.spacer_rows += 1
+        return True
+
+    def _row(self, tr: _El, is_head: bool) -> list[_Cell]:
+        row: list[_Cell] = []
+        for cell in tr:
+            tag = _tag(cell)
+            if tag not in ("td", "th") or self.skip(cell):
+                continue
+            notes: list[tuple[str, str]] = []
+            colspan = _span(cell.get("colspan"), "colspan", _COLSPAN_LIMIT, notes)
+            rowspan = _span(cell.get("rowspan"), "rowspan", _ROWSPAN_LIMIT, notes)
+            row.append(_Cell(self.cell_text(cell), rowspan, colspan, is_head or tag == "th", notes))
+        return row
+
+    # -- reporting ------------------------------------------------------------------------------
+    def steps(self) -> list[Step]:
+        steps: list[Step] = []
+        counts = self.skip.counts
+        if counts.get("boilerplate"):
+            steps.append(
+                Step(
+                    f"skip {counts['boilerplate']} navigation/header/footer/menu element(s)",
+                    "they frame the page, they are not the report",
+                )
+            )
+        if counts.get("hidden"):
+            steps.append(
+                Step(
+                    f"skip {counts['hidden']} hidden element(s)",
+                    "display:none, visibility:hidden, mso-hide:all or the hidden attribute: "
+                    "a reader of the page does not see them",
+                )
+            )
+        if self.layout_tables:
+            steps.append(
+                Step(
+                    f"read {self.layout_tables} layout table(s) as blocks",
+                    "they wrap content (one cell, nested tables or long prose) rather than "
+                    "hold data",
+                )
+            )
+        if self.spacer_rows:
+            steps.append(
+                Step(
+                    f"drop {self.spacer_rows} zero-height empty table row(s)",
+                    "Word exports them to fix column widths; they hold no cells of the table",
+                )
+            )
+        return steps
+
+    def note_missing_tables(self) -> None:
+        if not (self.images or self.attachments):
+            return
+        parts = []
+        if self.images:
+            parts.append(f"{self.images} image(s)")
+        if self.attachments:
+            parts.append("links to attachments (" + ", ".join(self.attachments) + ")")
+        self.builder.note(
+            "GX704",
+            "no data table in the page content; it has " + " and ".join(parts)
+            + " that may hold the report tables",
+        )
+
+
+def _layout(groups: list[list[list[_Cell]]]) -> list[RawCell]:
+    """Place cells with the HTML table model; returns non-overlapping cells.
+
+    Slots covered from above are kept as sorted, disjoint column intervals (not a slot matrix),
+    so wide colspans cost nothing and the work is bounded by the rows that rowspans cover.
+    """
+    work = 0
+    for rows in groups:
+        for i, row in enumerate(rows):
+            work += sum(min(c.rowspan, len(rows) - i) for c in row if c.rowspan > 1)
+    if work > MAX_SPAN_WORK:
+        raise InputTooLargeError(
+            f"a table's rowspans cover more than {MAX_SPAN_WORK} row slots"
+        )
+    placed: list[RawCell] = []
+    base = 0
+    for rows in groups:
+        active: list[tuple[int, int, int]] = []  # (first col, end col, end row), sorted
+        for i, row in enumerate(rows):
+            r = base + i
+            active = [span for span in active if span[2] > r]
+            cursor = at = 0
+            new: list[tuple[int, int, int]] = []
+            for cell in row:
+                while at < len(active) and active[at][0] <= cursor:
+                    cursor = max(cursor, active[at][1])
+                    at += 1
+                col = cursor
+                colspan = cell.colspan
+                if at < len(active) and active[at][0] < col + colspan:
+                    colspan = active[at][0] - col
+                    cell.notes.append(
+                        (
+                            "GX703",
+                            f"colspan {cell.colspan} overlaps a cell spanning from a row above; "
+                            f"reduced to {colspan}",
+                        )
+                    )
+                rowspan = cell.rowspan
+                if i + rowspan > len(rows):
+                    rowspan = len(rows) - i
+                    where = "its row group" if len(groups) > 1 else "the table"
+                    cell.notes.append(
+                        (
+                            "GX703",
+                            f"rowspan {cell.rowspan} runs past the last row of {where}; "
+                            f"clamped to {rowspan}",
+                        )
+                    )
+                placed.append(RawCell(r, col, rowspan, colspan, cell.text, cell.header, cell.notes))
+                if rowspan > 1:
+                    new.append((col, col + colspan, r + rowspan))
+                cursor = col + cell.colspan
+            if new:
+                active = list(merge(active, new))
+        base += len(rows)
+    if placed:
+        width = _width(placed)
+        for c in placed:
+            if c.col + c.colspan > width:
+                c.notes.append(
+                    (
+                        "GX703",
+                        f"colspan {c.colspan} runs past the last column; clamped to "
+                        f"{width - c.col}",
+                    )
+                )
+                c.colspan = width - c.col
+    return placed
+
+
+def _width(cells: list[RawCell]) -> int:
+    """The table's column count: where cells start, or a right edge at least two rows share.
+
+    One over-wide row (a title ``colspan="20"`` in an 8-column table) does not widen the table;
+    columns that every row spans to the same edge (no cell starts in the last one) still count.
+    """
+    extents: dict[int, int] = {}
+    for cell in cells:
+        extents[cell.row] = max(extents.get(cell.row, 0), cell.col + cell.colspan)
+    shared: dict[int, int] = {}
+    for extent in extents.values():
+        shared[extent] = shared.get(extent, 0) + 1
+    common = max((extent for extent, rows in shared.items() if rows > 1), default=0)
+    return max(max(c.col for c in cells) + 1, common)

@@ -1,0 +1,137 @@
+"""Finding the six sections of a report by their headings.
+
+A heading is a short line whose text (after its numbering) is a section title or a declared
+variant. Headings are often unnumbered (「收到和处理政府信息公开申请情况」) and titles recur in the
+prose (the introduction lists them all), so candidates are scored — correctly numbered beats
+unnumbered — and the best set in document order is chosen.
+"""
+
+from __future__ import annotations
+
+import re
+
+from attrs import frozen
+
+from gxlib.normalize import canonical, edit_distance, match_key
+from gxlib.profiles.model import Profile
+
+_NUMBERING = re.compile(
+    r"^(?:第?([一二三四五六七八九十]{1,3})(?:部分)?[、,.:：\s]*|(\d{1,2})[、.．]\s*)"
+)
+_SUBHEADING = re.compile(r"^[(（][一二三四五六七八九十\d]{1,3}[)）]")
+MAX_HEADING = 40
+
+
+@frozen
+class SectionSpan:
+    key: str
+    found: bool
+    heading: str | None
+    heading_start: int
+    body_start: int
+    end: int
+    line: int
+
+
+def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
+    titles = [
+        (i, [match_key(t) for t in (s.title, *s.variants)], s.number)
+        for i, s in enumerate(profile.sections)
+    ]
+    candidates: list[tuple[int, int, float, int, int, str, int]] = []
+    pos = 0
+    line_no = 1
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        line_no += 1
+        s = raw.strip()
+        if not s or len(s) > MAX_HEADING or "|" in s or "\t" in s.strip():
+            continue
+        canon = canonical(s)
+        if _SUBHEADING.match(canon):
+            continue
+        m = _NUMBERING.match(canon)
+        number = m.group(1) if m and m.group(1) else None
+        arabic = m.group(2) if m and m.group(2) else None
+        rest = match_key(canon[m.end() :] if m else canon)
+        if not rest:
+            continue
+        for idx, keys, sec_number in titles:
+            best = None
+            for k in keys:
+                if rest == k:
+                    best = 0
+                    break
+                lim = len(k) // 5
+                if lim and abs(len(rest) - len(k)) <= lim:
+                    d = edit_distance(rest, k, lim)
+                    if d <= lim and (best is None or d < best):
+                        best = d
+            if best is None:
+                continue
+            if number is not None:
+                score = 3.0 if number == sec_number else 0.5
+            elif arabic is not None:
+                score = 2.0 if arabic == str(idx + 1) else 0.5
+            else:
+                score = 1.5
+            score -= 0.25 * best
+            candidates.append(
+                (start, idx, score, end, line_no - 1, s, len(raw) - len(raw.lstrip()))
+            )
+    chosen = _best_chain(candidates)
+    spans: list[SectionSpan] = []
+    by_idx = {c[1]: c for c in chosen}
+    found_starts = sorted((c[0], c[1]) for c in chosen)
+    for idx, sec in enumerate(profile.sections):
+        c = by_idx.get(idx)
+        if c is not None:
+            start, _, _, hend, line, heading, _ = c
+            nxt = [st for st, i in found_starts if st > start]
+            spans.append(
+                SectionSpan(
+                    sec.key,
+                    True,
+                    heading,
+                    start,
+                    min(hend + 1, len(text)),
+                    nxt[0] if nxt else len(text),
+                    line,
+                )
+            )
+        else:
+            prev = [cc for cc in chosen if cc[1] < idx]
+            nxt_c = [cc for cc in chosen if cc[1] > idx]
+            body = (max(prev, key=lambda cc: cc[1])[3] + 1) if prev else 0
+            stop = min(nxt_c, key=lambda cc: cc[1])[0] if nxt_c else len(text)
+            body = min(body, len(text))
+            spans.append(SectionSpan(sec.key, False, None, body, body, max(stop, body), 0))
+    return spans
+
+
+def _best_chain(
+    cands: list[tuple[int, int, float, int, int, str, int]],
+) -> list[tuple[int, int, float, int, int, str, int]]:
+    """Highest-scoring subsequence increasing in both position and section index."""
+    cands = sorted(cands, key=lambda c: (c[0], c[1]))
+    n = len(cands)
+    best = [c[2] for c in cands]
+    back = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if (
+                cands[j][0] < cands[i][0]
+                and cands[j][1] < cands[i][1]
+                and best[j] + cands[i][2] > best[i]
+            ):
+                best[i] = best[j] + cands[i][2]
+                back[i] = j
+    if not n:
+        return []
+    i = max(range(n), key=lambda k: best[k])
+    chain = []
+    while i >= 0:
+        chain.append(cands[i])
+        i = back[i]
+    return chain[::-1]

@@ -1,0 +1,260 @@
+"""Turning a stretch of report text (or a grid) into a stream of cell tokens.
+
+Real documents flatten tables in many ways; each flattening has its own cell separator and row
+break. The extractor downstream only needs, for every cell, its text and whether a row break
+came before it — values are then read in reading order after their row label, so a wrong row
+break costs nothing but the reading of blank cells.
+
+Flattenings recognised (see docs/how-it-works.md):
+
+* ``rows``  — a row per line, cells separated by ``|`` (also Markdown tables);
+* ``cells`` — a cell per line ending in ``|``, pipe-only lines between rows;
+* ``tabs``  — a cell per tab-indented line, blank lines between rows, untabbed lines continuing
+  the previous cell (labels wrapped in Word/HTML copies);
+* ``plain`` — anything else: cells split on whitespace where numbers stand apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
+
+from gxlib.document import Grid
+
+
+class Token(NamedTuple):
+    text: str
+    start: int
+    line: int
+    row_start: bool
+    page: int | None = None
+    grid: tuple[int, int, int] | None = None
+
+
+ValueLike = Callable[[str], bool]
+
+_LINE = re.compile(r"[^\n]*\n?")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PIPE_ONLY = re.compile(r"^[|\s]+$")
+# Page furniture that PDF and Word copies leave inside tables: "- 4 -", "第4页", "4/12".
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
+_WS = re.compile(r"\s+")
+
+
+def _lines(text: str, start: int, end: int, first_line: int) -> Iterator[tuple[int, int, str]]:
+    """(offset, line number, line text without newline) for each line in ``text[start:end]``."""
+    line_no = first_line
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        yield pos, line_no, text[pos:stop]
+        line_no += 1
+        pos = stop + 1 if nl >= 0 else end
+
+
+def detect_style(text: str, start: int, end: int) -> str:
+    """Pick the flattening of a region from simple line statistics."""
+    pipe_rows = pipe_cells = tabbed = 0
+    for _, _, line in _lines(text, start, end, 1):
+        s = line.strip()
+        if not s:
+            continue
+        if "|" in s:
+            if _PIPE_ONLY.match(s):
+                continue
+            if s.endswith("|") and s.count("|") == 1:
+                pipe_cells += 1
+            else:
+                pipe_rows += 1
+        elif line.startswith("\t"):
+            tabbed += 1
+    if pipe_rows + pipe_cells >= 3:
+        return "cells" if pipe_cells > pipe_rows else "rows"
+    if tabbed >= 3:
+        return "tabs"
+    return "plain"
+
+
+def tokenize(
+    text: str,
+    start: int,
+    end: int,
+    first_line: int,
+    value_like: ValueLike,
+    style: str | None = None,
+) -> list[Token]:
+    """Tokens of ``text[start:end]``; ``first_line`` is the line number at ``start``."""
+    style = style or detect_style(text, start, end)
+    raw = _TOKENIZERS[style](text, start, end, first_line, value_like)
+    return list(_split_glued(raw, value_like))
+
+
+def _rows(text: str, start: int, end: int, first_line: int, value_like: ValueLike) -> list[Token]:
+    out: list[Token] = []
+    for off, line_no, line in _lines(text, start, end, first_line):
+        if not line.strip() or _PAGE_NUMBER.match(line):
+            continue
+        if "|" not in line:
+            out.append(_tok(line, off, line_no, True))
+            continue
+        if _MD_RULE.match(line):
+            continue
+        parts: list[tuple[int, str]] = []
+        pos = 0
+        for piece in line.split("|"):
+            parts.append((off + pos, piece))
+            pos += len(piece) + 1
+        if line.lstrip().startswith("|"):
+            parts = parts[1:]
+        if parts and not parts[-1][1].strip():
+            parts = parts[:-1]  # the terminator after the last pipe
+        first = True
+        for p_off, piece in parts:
+            out.append(_tok(piece, p_off, line_no, first))
+            first = False
+    return out
+
+
+def _cells(text: str, start: int, end: int, first_line: int, value_like: ValueLike) -> list[Token]:
+    lines = [(o, n, ln) for o, n, ln in _lines(text, start, end, first_line) if ln.strip()]
+    out: list[Token] = []
+    pending_break = True
+    for i, (off, line_no, line) in enumerate(lines):
+        s = line.strip()
+        if _PAGE_NUMBER.match(s):
+            continue
+        if _PIPE_ONLY.match(s):
+            # A lone "|" between two values of one row is an empty cell; otherwise pipe-only
+            # lines close a row (with its padding cells).
+            nxt = lines[i + 1][2].strip() if i + 1 < len(lines) else ""
+            nxt = nxt[:-1].strip() if nxt.endswith("|") else nxt
+            if (
+                s == "|"
+                and out
+                and not pending_break
+                and value_like(out[-1].text)
+                and value_like(nxt)
+            ):
+                out.append(Token("", off, line_no, False))
+            else:
+                pending_break = True
+            continue
+        body = line.rstrip()
+        body = body.removesuffix("|")
+        if "|" in body:  # a whole row on one line inside a cell-per-line dump
+            for j, tok in enumerate(_rows(body + "|", 0, len(body) + 1, line_no, value_like)):
+                out.append(tok._replace(start=off + tok.start, row_start=pending_break and j == 0))
+        else:
+            out.append(_tok(body, off, line_no, pending_break))
+        pending_break = False
+    return out
+
+
+def _tabs(text: str, start: int, end: int, first_line: int, value_like: ValueLike) -> list[Token]:
+    out: list[Token] = []
+    pending_break = True
+    for off, line_no, line in _lines(text, start, end, first_line):
+        if not line.strip():
+            if line.startswith("\t") or (line and line.strip(" ") == "\t"):
+                out.append(Token("", off + len(line), line_no, pending_break))
+                pending_break = False
+            else:
+                pending_break = True
+            continue
+        if _PAGE_NUMBER.match(line):
+            continue
+        if line.startswith("\t"):
+            out.append(_tok(line, off, line_no, pending_break))
+            pending_break = False
+        elif out and out[-1].text and not value_like(out[-1].text) and len(line.strip()) <= 40:
+            # An untabbed line continues a wrapped label (even across a blank line, as Word
+            # copies do), but never a number.
+            prev = out[-1]
+            out[-1] = prev._replace(text=prev.text + "\n" + line.strip())
+            pending_break = False
+        else:
+            out.append(_tok(line, off, line_no, True))
+            pending_break = False
+    return out
+
+
+def _plain(text: str, start: int, end: int, first_line: int, value_like: ValueLike) -> list[Token]:
+    out: list[Token] = []
+    for off, line_no, line in _lines(text, start, end, first_line):
+        if not line.strip() or _PAGE_NUMBER.match(line):
+            continue
+        first = True
+        for m in re.finditer(r"[^\t\u3000]+?(?=\t|\u3000|\s{2,}|$)", line):
+            if m.group().strip():
+                out.append(_tok(m.group(), off + m.start(), line_no, first))
+                first = False
+    return out
+
+
+def _tok(piece: str, off: int, line_no: int, row_start: bool) -> Token:
+    stripped = piece.strip()
+    lead = len(piece) - len(piece.lstrip()) if stripped else 0
+    return Token(stripped, off + lead, line_no, row_start)
+
+
+_TOKENIZERS = {"rows": _rows, "cells": _cells, "tabs": _tabs, "plain": _plain}
+
+
+def _split_glued(tokens: list[Token], value_like: ValueLike) -> Iterator[Token]:
+    """Split a cell holding a label followed by space-separated values ("行政许可 396 0 181"),
+    or several space-separated values ("0 0 0"): PDF text and some copies glue a row together."""
+    for tok in tokens:
+        if " " not in tok.text and "\u3000" not in tok.text:
+            yield tok
+            continue
+        parts = [(m.start(), m.group()) for m in re.finditer(r"\S+", tok.text)]
+        # trailing run of value-like parts
+        k = len(parts)
+        while k > 0 and value_like(parts[k - 1][1]):
+            k -= 1
+        if k == len(parts) or (k > 0 and not _is_texty(tok.text[: parts[k][0]])):
+            yield tok
+            continue
+        if k > 0:
+            head_end = parts[k - 1][0] + len(parts[k - 1][1])
+            yield tok._replace(text=tok.text[:head_end])
+        for j in range(k, len(parts)):
+            p_off, p = parts[j]
+            yield Token(
+                p,
+                tok.start + p_off,
+                tok.line,
+                tok.row_start and k == 0 and j == 0,
+                tok.page,
+                tok.grid,
+            )
+
+
+def _is_texty(s: str) -> bool:
+    return any(unicodedata.category(ch).startswith("L") for ch in s)
+
+
+def grid_tokens(grid: Grid) -> list[Token]:
+    """Tokens of a grid read from HTML/DOCX/PDF: geometry gives the row breaks exactly."""
+    out: list[Token] = []
+    last_row = -1
+    for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
+        loc = cell.location
+        text = _WS.sub(" ", cell.text).strip()
+        out.append(
+            Token(
+                text,
+                loc.offset if loc else 0,
+                loc.line if loc else 0,
+                cell.row != last_row,
+                loc.page if loc and loc.page is not None else grid.page,
+                (grid.index, cell.row, cell.col),
+            )
+        )
+        last_row = cell.row
+    return out
