@@ -310,11 +310,11 @@ def _frequent_ideographs() -> frozenset[str]:
 
 
 _FREQUENT_RE: Final = re.compile("[" + "".join(sorted(_frequent_ideographs())) + "]")
-# Ideographs, and scripts that a wrong reading of GB or Big5 bytes produces but that a report
-# (almost) never contains: Greek, Cyrillic, kana, bopomofo, Hangul.
+# Ideographs, and what a wrong reading of GB or Big5 bytes produces but a report (almost) never
+# contains: Greek and Cyrillic letters, radicals, kana, bopomofo, Hangul, halfwidth katakana.
 _IDEOGRAPH_OR_FOREIGN_RE: Final = re.compile(
-    "[\u0370-\u04ff\u3040-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0003134f]"
+    "[\u0370-\u04ff\u2e80-\u2fdf\u3040-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
 )
 # Characters no correct reading of a report contains: controls, surrogates, private use, U+FFFD.
 _ODD_RE: Final = re.compile(
@@ -354,7 +354,7 @@ class _Reading:
 
     @property
     def score(self) -> int:
-        return 2 * self.common - self.rare - 2 * self.odd
+        return self.common - self.rare - self.odd
 
     def describe(self) -> str:
         return (
@@ -554,10 +554,10 @@ def _declared(data: bytes, declared: str | None, ladder: _Ladder) -> tuple[str |
 
 
 # Non-ASCII characters a report in UTF-8 plausibly contains besides CJK: Latin-1, pinyin with
-# tone marks, Greek (units, symbols), general punctuation and symbols.
+# tone marks, Greek letters (units, symbols), general punctuation and symbols.
 _PINYIN: Final = "āēīōūǖǎěǐǒǔǚǘǜńňǹḿĀĒĪŌŪǕǍĚǏǑǓǙǗǛŃŇǸḾ"
 _PLAUSIBLE_RE: Final = re.compile(
-    f"[\u00a0-\u00ff{_PINYIN}\u0370-\u03ff\u2000-\u2bff\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
+    f"[\u00a0-\u00ff{_PINYIN}\u0391-\u03c9\u2000-\u2bff\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
     "\uff00-\uffef\U00020000-\U0003134f]"
 )
 
@@ -648,12 +648,16 @@ def _from_declared(data: bytes, name: str, source: str, ladder: _Ladder) -> _Rea
         )
         return None
     # GB18030 decodes Big5 bytes without error, and a single-byte charset decodes anything:
-    # make sure no other Chinese reading is clearly better before trusting the declaration.
+    # when the declared reading is implausible (rare, foreign or odd characters, or no Chinese
+    # at all), check that no other Chinese reading is clearly better before trusting it.
     fam = _family(reading.codec)
+    implausible = bool(reading.rare or reading.odd) or not _CJK_RE.search(
+        reading.text, 0, _SCORE_CHARS
+    )
     rivals = [
         r
         for other in ("gb", "big5")
-        if other != fam
+        if implausible and other != fam
         for r in [_first_strict(data, _FAMILIES[other])]
         if r is not None and r.score >= 3 and r.score > 2 * max(reading.score, 0)
     ]

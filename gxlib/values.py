@@ -8,9 +8,9 @@ digits, signs and separators are written.
 
 Normalisation is for reading only — ``raw`` is never changed: Unicode NFKC (full-width digits,
 ``＋``, ``－``, ``．``), Traditional characters folded to Simplified with the package's table
-(``萬元``, ``無``, ``不適用``), whitespace trimmed, dash look-alikes treated as one character class (a
-lone dash is a placeholder when the syntax has a dash placeholder; one dash before digits in a
-signed column is a minus).
+(``萬元``, ``無``, ``不適用``), whitespace trimmed, dash look-alikes treated as one character
+class (a lone dash is a placeholder when the syntax has a dash placeholder; one dash before
+digits in a signed column is a minus).
 
 Money values are :class:`decimal.Decimal` in yuan, computed exactly (``number × factor``, no
 float, no rounding); counts are :class:`int`.
@@ -341,6 +341,10 @@ def parse_value(
     (``unit_source="header"``) or the column's default (``"default"``). A unit written in the
     cell wins; disagreeing with the header's unit earns a note. Without any unit a non-zero amount
     is ``ambiguous``, with one candidate per distinct factor of the syntax.
+
+    Raises :class:`ValueError` for an unknown ``kind`` and :class:`~gxlib.errors.ProfileError`
+    for a syntax whose money factors are not positive numbers (programming or profile errors,
+    never a document's).
     """
     if kind not in ("count", "signed_count", "money"):
         raise ValueError(f"unknown value type {kind!r}")

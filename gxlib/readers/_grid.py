@@ -172,12 +172,13 @@ class TextBuilder:
                 cell = cells[at]
                 text = render_cell(cell.text)
                 location = Location(
-                    offset=line_start + pos, line=line_no, length=len(text), grid=(index, row, cell.col)
+                    offset=line_start + pos,
+                    line=line_no,
+                    length=len(text),
+                    grid=(index, row, cell.col),
                 )
                 placed.append(
-                    GridCell(
-                        text, row, cell.col, cell.rowspan, cell.colspan, cell.header, location
-                    )
+                    GridCell(text, row, cell.col, cell.rowspan, cell.colspan, cell.header, location)
                 )
                 for code, message in cell.notes:
                     where = f"table {index + 1}, row {row + 1}, column {cell.col + 1}"

@@ -100,32 +100,142 @@ _KNOWN_IDS: Final = frozenset(v for k, v in _KNOWN_ROOTS if k == "id")
 _KNOWN_CLASSES: Final = frozenset(v for k, v in _KNOWN_ROOTS if k == "class")
 
 _DROP_TAGS: Final = frozenset(
-    "head title meta link script style template noscript iframe frame frameset object embed "
-    "applet svg math canvas select option optgroup datalist textarea button input video audio "
-    "map area base".split()
+    {
+        "head",
+        "title",
+        "meta",
+        "link",
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "svg",
+        "math",
+        "canvas",
+        "select",
+        "option",
+        "optgroup",
+        "datalist",
+        "textarea",
+        "button",
+        "input",
+        "video",
+        "audio",
+        "map",
+        "area",
+        "base",
+    }
 )
 _BOILERPLATE_TAGS: Final = frozenset({"nav", "header", "footer", "aside"})
 _BOILERPLATE_ROLES: Final = frozenset({"navigation", "banner", "contentinfo", "menu", "menubar"})
 _BOILERPLATE_WORDS: Final = frozenset(
-    "nav navbar navigation menu menubar submenu breadcrumb breadcrumbs crumb crumbs header "
-    "footer sidebar topbar toolbar share copyright".split()
+    {
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "menubar",
+        "submenu",
+        "breadcrumb",
+        "breadcrumbs",
+        "crumb",
+        "crumbs",
+        "header",
+        "footer",
+        "sidebar",
+        "topbar",
+        "toolbar",
+        "share",
+        "copyright",
+    }
 )
 _CLASS_BOILERPLATE_TAGS: Final = frozenset({"div", "ul", "ol", "dl", "section", "span", "p"})
 _BLOCK_TAGS: Final = frozenset(
-    "html body address article aside blockquote center dd details dialog dir div dl dt fieldset "
-    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr legend li main menu nav ol "
-    "p pre section summary ul table caption thead tbody tfoot tr td th".split()
+    {
+        "html",
+        "body",
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "ul",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+    }
 )
 _CONTAINER_TAGS: Final = frozenset(
-    "body div section article main table tbody thead tfoot tr td th center form blockquote "
-    "font span".split()
+    {
+        "body",
+        "div",
+        "section",
+        "article",
+        "main",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "center",
+        "form",
+        "blockquote",
+        "font",
+        "span",
+    }
 )
 _TABLE_PARTS: Final = frozenset({"tbody", "thead", "tfoot", "tr"})
 
 _HIDDEN_STYLE: Final = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.IGNORECASE
 )
-_ZERO_HEIGHT: Final = re.compile(r"(?:^|;)\s*height\s*:\s*0(?:\.0*)?\s*(?:pt|px|cm|mm|in)?\s*(?:;|$)")
+_ZERO_HEIGHT: Final = re.compile(
+    r"(?:^|;)\s*height\s*:\s*0(?:\.0*)?\s*(?:pt|px|cm|mm|in)?\s*(?:;|$)"
+)
 _CJK: Final = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _WORDS: Final = re.compile(r"[a-z0-9]+")
@@ -139,7 +249,7 @@ _ENTER, _EXIT, _TAIL = 0, 1, 2
 def read_html(source: bytes | str, *, name: str | None = None) -> Document:
     """Read an HTML page (bytes in any encoding, or already decoded text) into a Document."""
     try:
-        from lxml import etree  # type: ignore[import-untyped]
+        from lxml import etree  # type: ignore[import-untyped,unused-ignore]
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MissingExtraError("html", "lxml") from exc
     from gxlib.decoding import decode_bytes, decode_text
@@ -150,15 +260,16 @@ def read_html(source: bytes | str, *, name: str | None = None) -> Document:
     elif isinstance(source, (bytes, bytearray, memoryview)):
         decoded = decode_bytes(bytes(source))
     else:
-        raise UnreadableInputError(
-            f"read_html() needs bytes or str, not {type(source).__name__}"
-        )
+        raise UnreadableInputError(f"read_html() needs bytes or str, not {type(source).__name__}")
     steps = [Step("reader", "read as HTML"), *decoded.steps]
     text = decoded.text
     if _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)
         steps.append(
-            Step("replace lone surrogates with U+FFFD", "they are not characters and cannot be parsed")
+            Step(
+                "replace lone surrogates with U+FFFD",
+                "they are not characters and cannot be parsed",
+            )
         )
     builder = TextBuilder()
     root = _parse(etree, text, label, builder)
@@ -270,12 +381,15 @@ class _Skipper:
             return "hidden"
         if tag in _BOILERPLATE_TAGS or attrib.get("role", "").lower() in _BOILERPLATE_ROLES:
             return "boilerplate"
-        if tag in _CLASS_BOILERPLATE_TAGS and _BOILERPLATE_WORDS.intersection(
-            _words(attrib.get("class")) + _words(attrib.get("id"))
+        # A menu never holds a report table; a "header" div around one is not a menu.
+        if (
+            tag in _CLASS_BOILERPLATE_TAGS
+            and _BOILERPLATE_WORDS.intersection(
+                _words(attrib.get("class")) + _words(attrib.get("id"))
+            )
+            and element.find(".//table") is None
         ):
-            # A menu never holds a report table; a "header" div around one is not a menu.
-            if element.find(".//table") is None:
-                return "boilerplate"
+            return "boilerplate"
         return None
 
 
@@ -385,9 +499,12 @@ def _describe(element: _El) -> str:
     tag = _tag(element) or "?"
     ident = element.get("id")
     classes = (element.get("class") or "").split()
-    return f"<{tag}" + (f' id="{ident}"' if ident else "") + (
-        f' class="{classes[0]}"' if classes else ""
-    ) + ">"
+    return (
+        f"<{tag}"
+        + (f' id="{ident}"' if ident else "")
+        + (f' class="{classes[0]}"' if classes else "")
+        + ">"
+    )
 
 
 def _choose_roots(body: _El, survey: _Survey) -> tuple[list[_El], Step]:
@@ -397,13 +514,13 @@ def _choose_roots(body: _El, survey: _Survey) -> tuple[list[_El], Step]:
         if not found:
             continue
         members = set(found)
-        outer = [
-            el for el in found if not any(a in members for a in el.iterancestors())
-        ]
+        outer = [el for el in found if not any(a in members for a in el.iterancestors())]
         total = sum(survey.scores.get(el, 0.0) for el in outer)
         if page == 0 or total >= _KNOWN_SHARE * page:
             roots = [
-                el for el in outer if page == 0 or survey.scores.get(el, 0.0) >= _SIBLING_SHARE * page
+                el
+                for el in outer
+                if page == 0 or survey.scores.get(el, 0.0) >= _SIBLING_SHARE * page
             ][: 1 if page == 0 else None]
             selector = ("#" if key[0] == "id" else ".") + key[1]
             share = f"{total / page:.0%}" if page else "all"
@@ -435,10 +552,10 @@ def _choose_roots(body: _El, survey: _Survey) -> tuple[list[_El], Step]:
             "content root: the whole page body",
             "no known content container, and no single element holds most of the page's text",
         )
-    share = survey.scores.get(current, 0.0) / page if page else 1.0
+    held = survey.scores.get(current, 0.0) / page if page else 1.0
     return [current], Step(
         f"content root {_describe(current)} selected",
-        f"no known content container; this element holds {share:.0%} of the page's Chinese "
+        f"no known content container; this element holds {held:.0%} of the page's Chinese "
         "text and table cells outside links, menus, headers and footers",
     )
 
@@ -717,7 +834,8 @@ class _Reader:
             parts.append("links to attachments (" + ", ".join(self.attachments) + ")")
         self.builder.note(
             "GX704",
-            "no data table in the page content; it has " + " and ".join(parts)
+            "no data table in the page content; it has "
+            + " and ".join(parts)
             + " that may hold the report tables",
         )
 
@@ -733,9 +851,7 @@ def _layout(groups: list[list[list[_Cell]]]) -> list[RawCell]:
         for i, row in enumerate(rows):
             work += sum(min(c.rowspan, len(rows) - i) for c in row if c.rowspan > 1)
     if work > MAX_SPAN_WORK:
-        raise InputTooLargeError(
-            f"a table's rowspans cover more than {MAX_SPAN_WORK} row slots"
-        )
+        raise InputTooLargeError(f"a table's rowspans cover more than {MAX_SPAN_WORK} row slots")
     placed: list[RawCell] = []
     base = 0
     for rows in groups:
