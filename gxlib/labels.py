@@ -11,6 +11,7 @@ are compiled once per profile into a lookup by :func:`gxlib.normalize.match_key`
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import lru_cache
 from typing import Literal
@@ -104,6 +105,9 @@ class SectionLabels:
         return self._fuzzy(key)
 
     def _fuzzy(self, key: str) -> Match | None:
+        # A typo never adds or drops a number: digits must agree exactly, so a value glued to
+        # a label, or another item number, can't pass for a lost character.
+        digits = _DIGITS.sub("", key)
         best: list[Label] = []
         best_d = 10**9
         second_d = 10**9
@@ -111,6 +115,8 @@ class SectionLabels:
             r = labs[0].radius
             limit = max(r, 0)
             if limit == 0 or abs(len(loose) - len(key)) > limit:
+                continue
+            if _DIGITS.sub("", loose) != digits:
                 continue
             d = edit_distance(key, loose, limit)
             if d > limit:
@@ -126,6 +132,7 @@ class SectionLabels:
 
 
 _MISS = object()
+_DIGITS = re.compile(r"\D")
 
 
 @lru_cache(maxsize=64)

@@ -73,8 +73,8 @@ def detect_style(text: str, start: int, end: int) -> str:
                 pipe_rows += 1
         elif line.startswith("\t"):
             tabbed += 1
-    if pipe_rows + pipe_cells >= 3:
-        return "cells" if pipe_cells > pipe_rows else "rows"
+    if pipe_rows + pipe_cells:
+        return "cells" if pipe_cells > pipe_rows and pipe_cells >= 3 else "rows"
     if tabbed >= 3:
         return "tabs"
     return "plain"
