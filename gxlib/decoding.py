@@ -5,17 +5,23 @@ with a wrong ``<meta charset>``, sometimes as mojibake, sometimes already as ``s
 decoding ladder for bytes is:
 
 1. a byte-order mark (UTF-8, UTF-16, UTF-32, GB18030) decides;
-2. bytes that are valid UTF-8 are UTF-8, whatever the page declares;
-3. a declared charset is used if it decodes the bytes strictly and no other Chinese encoding
-   reads them clearly better;
-4. otherwise GB and Big5 (and UTF-16/32 when the bytes suggest it) are tried; chardet's
-   opinion is cross-checked against how many very common report characters each reading
-   yields, because GB18030 decodes Big5 bytes without error;
-5. last resort: the best of the candidate readings with ``errors="replace"``, not confident.
+2. bytes that are valid UTF-8 are UTF-8, whatever is declared -- unless NUL bytes reveal
+   UTF-16/32 without a BOM, HZ escapes reveal HZ, or the bytes are a tiny GBK/Big5 text whose
+   UTF-8 reading has only characters no report contains (``一`` in GBK is Cyrillic ``һ``);
+3. a declared charset (the caller's, else ``<meta>``/XML) is used if it decodes the bytes
+   strictly and, when its reading looks wrong, no other Chinese encoding reads them clearly
+   better (GB18030 decodes Big5 bytes without error);
+4. otherwise GB18030 and CP950/Big5-HKSCS (and UTF-16/32 when chardet or NUL bytes suggest
+   them) are tried and compared: very common report characters count for a reading; rare
+   ideographs, foreign letters (what a wrong reading produces) and control or private-use
+   characters count against it; chardet breaks ties and is reported;
+5. last resort: the best reading with ``errors="replace"``, marked not confident.
 
-Then, for bytes and ``str`` alike, legacy-encoding mojibake (GBK or Big5 read as Latin-1 /
-Windows-1252) and UTF-8 mojibake (repaired by ftfy, restricted to encoding repairs) are fixed,
-and newlines are normalised to ``\\n``. Every transformation is a :class:`~gxlib.document.Step`.
+An input cut off inside a character keeps its encoding; the partial character becomes U+FFFD.
+Then, for bytes and ``str`` alike, legacy mojibake (GBK or Big5 read as Latin-1/Windows-1252,
+which ftfy cannot repair) and UTF-8 mojibake (ftfy, restricted to encoding repairs) are fixed,
+a leading U+FEFF is removed and newlines become ``\\n``. Each of these is recorded as a
+:class:`~gxlib.document.Step`; text that needs none of them comes out unchanged.
 
 All functions here raise only :class:`~gxlib.errors.GxlibError` subclasses.
 """

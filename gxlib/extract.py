@@ -24,7 +24,7 @@ from gxlib.profiles.model import Table as TableSpec
 from gxlib.report import Cell, Table
 from gxlib.sections import SectionSpan
 from gxlib.tokens import Token, grid_tokens, tokenize
-from gxlib.values import parse_value
+from gxlib.values import Number, parse_value
 
 _PROSE_END = re.compile(r"[。；;]")
 
@@ -57,14 +57,57 @@ class SectionTokens:
     """Tokens of one section region with their label matches, computed once."""
 
     def __init__(
-        self, tokens: list[Token], labels: SectionLabels | None, value_like: Callable[[str], bool]
+        self,
+        tokens: list[Token],
+        labels: SectionLabels | None,
+        value_like: Callable[[str], bool],
+        heading_found: bool = True,
     ) -> None:
-        self.tokens = tokens
+        self.heading_found = heading_found
         self.value_like = value_like
-        self.matches: list[Match | None] = [
+        matches: list[Match | None] = [
             None if (labels is None or not t.text or value_like(t.text)) else labels.match(t.text)
             for t in tokens
         ]
+        if labels is not None:
+            tokens, matches = _join_wrapped(tokens, matches, labels, value_like)
+        self.tokens = tokens
+        self.matches = matches
+
+
+def _join_wrapped(
+    tokens: list[Token],
+    matches: list[Match | None],
+    labels: SectionLabels,
+    value_like: Callable[[str], bool],
+) -> tuple[list[Token], list[Match | None]]:
+    """Join a label wrapped over several cells or lines ("5.要求行政机关确认或重新" +
+    "出具已获取信息") when the pieces match nothing alone and match a label together."""
+    out_t: list[Token] = []
+    out_m: list[Match | None] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok, m = tokens[i], matches[i]
+        joined = False
+        # a fuzzy match may be the first half of a wrapped label: an exact join beats it
+        if (m is None or m.how == "fuzzy") and tok.text and not value_like(tok.text):
+            text = tok.text
+            for j in range(i + 1, min(i + 3, n)):
+                nxt, nm = tokens[j], matches[j]
+                if (nm is not None and nm.how != "fuzzy") or not nxt.text or value_like(nxt.text):
+                    break
+                text += "\n" + nxt.text
+                jm = labels.match(text)
+                if jm is not None and (m is None or jm.how != "fuzzy"):
+                    out_t.append(tok._replace(text=text))
+                    out_m.append(jm)
+                    i, joined = j + 1, True
+                    break
+        if not joined:
+            out_t.append(tok)
+            out_m.append(m)
+            i += 1
+    return out_t, out_m
 
 
 def section_tokens(
@@ -86,7 +129,7 @@ def section_tokens(
         pos = max(pos, placed.end)
     if pos < end:
         out.extend(tokenize(doc.text, pos, end, line_at(pos), value_like))
-    return SectionTokens(out, labels, value_like)
+    return SectionTokens(out, labels, value_like, span.found)
 
 
 def _is_prose(text: str) -> bool:
@@ -153,8 +196,11 @@ class TableReader:
         return row
 
     # -- reading ------------------------------------------------------------------------------
-    def collect(self, i: int, end: int, n: int) -> tuple[list[Token], int]:
-        """Up to n cells after token i: values in reading order; blanks only before a row break."""
+    def collect(self, i: int, end: int, n: int, row: str | None = None) -> tuple[list[Token], int]:
+        """Up to n cells after token i: values in reading order; blanks only before a row break.
+
+        Repeats of the row's own label are skipped: converters copy a spanning label into every
+        column it covers."""
         toks, matches = self.st.tokens, self.st.matches
         cells: list[Token] = []
         crossed = False
@@ -164,6 +210,15 @@ class TableReader:
             if tok.row_start:
                 crossed = True
             m = matches[j]
+            if (
+                m is not None
+                and row is not None
+                and (own := self._own(m, "row")) is not None
+                and own.key == row
+                and not cells
+            ):
+                j += 1
+                continue
             if m is not None:
                 if (
                     self._own(m, "group", "header", "column_group") is not None
@@ -192,7 +247,7 @@ class TableReader:
             if lab is None:
                 i += 1
                 continue
-            cells, j = self.collect(i, end, self.ncols)
+            cells, j = self.collect(i, end, self.ncols, lab.key)
             m = self.st.matches[i]
             assert m is not None
             if lab.key in found:
@@ -218,6 +273,17 @@ class TableReader:
     def read_flat(self) -> tuple[list[Token], int] | None:
         start, end = self.region()
         toks, matches = self.st.tokens, self.st.matches
+        # Values are read after the table's own header. Without it, only a section whose heading
+        # was found is trusted to hold them (header text is often lost; headings less so).
+        own = [
+            i
+            for i in range(start, end)
+            if self._own(matches[i], "column", "row", "group", "header") is not None
+        ]
+        if own:
+            start = own[0]
+        elif not self.st.heading_found:
+            return None
         v = None
         for i in range(start, end):
             if toks[i].text and matches[i] is None and self.st.value_like(toks[i].text):
@@ -225,10 +291,21 @@ class TableReader:
                 break
         if v is None:
             return None
+        n = self.ncols * len(self.spec.rows)
         k = v
-        while k - 1 >= start and not toks[k - 1].text and not toks[k].row_start:
+        while (
+            k - 1 >= start
+            and not toks[k - 1].text
+            and not toks[k].row_start
+            and not toks[k - 1].soft
+        ):
             k -= 1
-        rest, _ = self.collect(k, end, self.ncols * len(self.spec.rows) - 1)
+        rest, _ = self.collect(k, end, n - 1)
+        # Empty cells that may be row ends count only as far as the cells after them fall short
+        # of the table (a lone "|" before the first value is a blank only if one is missing).
+        while len(rest) + 1 < n and k - 1 >= start and toks[k - 1].soft:
+            k -= 1
+            rest, _ = self.collect(k, end, n - 1)
         return [toks[k], *rest], k
 
     def header_tokens(self, stop: int) -> dict[str, Token]:
@@ -256,8 +333,14 @@ def read_table(
     rows_out: dict[str, list[Token | None]] = {}
     label_for: dict[str, tuple[Label, Match, Token]] = {}
     first_index = len(st.tokens)
+    unplaced: dict[str, list[Cell]] = {}
     if spec.layout == "flat":
         flat = reader.read_flat()
+        n_flat = len(spec.rows) * reader.ncols
+        if flat is not None and len(flat[0]) < n_flat and not all(t.explicit for t in flat[0]):
+            positions = [(r, c) for r in spec.rows for c in spec.columns]
+            for cell in _unplaced(spec, positions, flat[0], syntax, diags):
+                unplaced.setdefault(cell.row, []).append(cell)
         if flat is not None:
             cells, first_index = flat
             for ri, row in enumerate(spec.rows):
@@ -326,6 +409,15 @@ def read_table(
                 )
             )
         short = [c for c, t in zip(spec.columns, toks, strict=True) if t is None]
+        present = [t for t in toks if t is not None]
+        if row.key in unplaced:
+            cells_out.extend(unplaced[row.key])
+            continue
+        if short and present and not all(t.explicit for t in present):
+            cells_out.extend(
+                _unplaced(spec, [(row, c) for c in spec.columns], present, syntax, diags)
+            )
+            continue
         if short:
             diags.append(
                 dg.make(
@@ -342,6 +434,54 @@ def read_table(
                 continue
             cells_out.append(_cell(spec, row, col, tok, headers.get(col.key), syntax, diags))
     return _table(spec, True, cells_out)
+
+
+def _unplaced(
+    spec: TableSpec,
+    positions: list[tuple[Row, Column]],
+    present: list[Token],
+    syntax: ValueSyntax,
+    diags: list[Diagnostic],
+) -> list[Cell]:
+    """Too few cells in a layout where empty cells leave no trace (cells separated by spaces
+    only): which cells are empty is unknown, so none gets a value; each lists what it could
+    hold (the values that could have shifted into its place)."""
+    n, k = len(positions), len(present)
+    gap = n - k
+    out: list[Cell] = []
+    for j, (row, col) in enumerate(positions):
+        kind = row.type or col.type
+        cands: list[Number] = []
+        for i in range(max(0, j - gap), min(k - 1, j) + 1):
+            pv = parse_value(present[i].text, kind, syntax, unit=col.unit)
+            if pv.status == "number" and pv.value is not None and pv.value not in cands:
+                cands.append(pv.value)
+        out.append(
+            Cell(
+                spec.key,
+                row.key,
+                col.key,
+                "ambiguous",
+                None,
+                None,
+                None,
+                row.label,
+                col.label,
+                None,
+                tuple(cands),
+            )
+        )
+    rows = ", ".join(dict.fromkeys(repr(r.label) for r, _ in positions))
+    diags.append(
+        dg.make(
+            "GX402",
+            f"table {spec.key!r}, row {rows}: {k} of {n} cells, separated by spaces only; which "
+            "cells are empty cannot be told, so none is placed",
+            location=_loc(present[0]),
+            cells=tuple(CellRef(spec.key, r.key, c.key) for r, c in positions),
+        )
+    )
+    return out
 
 
 def _table(spec: TableSpec, found: bool, cells: list[Cell]) -> Table:

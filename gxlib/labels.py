@@ -69,6 +69,8 @@ class SectionLabels:
         self._suffixes = sorted(
             {lab.loose for lab in labels if lab.kind == "row"}, key=len, reverse=True
         )
+        # characters of tall stub labels, which PDF text layers print one per row
+        self._stub_chars = frozenset("".join(lab.loose for lab in labels if lab.kind == "group"))
         self._cache: dict[str, Match | None] = {}
 
     def match(self, text: str) -> Match | None:
@@ -98,11 +100,34 @@ class SectionLabels:
                 how = "variant"
             return Match(labs, how)
         for suffix in self._suffixes:
-            if len(suffix) < len(key) and key.endswith(suffix) and len(suffix) >= 2:
-                prefix = key[: -len(suffix)]
-                if prefix in self.by_key:
-                    return Match(tuple(self.by_key[suffix]), "compound")
+            if (
+                2 <= len(suffix) < len(key)
+                and key.endswith(suffix)
+                and self._prefix_ok(key[: -len(suffix)])
+            ):
+                return Match(tuple(self.by_key[suffix]), "compound")
         return self._fuzzy(key)
+
+    def _prefix_ok(self, prefix: str, depth: int = 0) -> bool:
+        """Is ``prefix`` stub text: labels of this section, or up to two stub characters?"""
+        if not prefix:
+            return True
+        if prefix in self.by_key:
+            return True
+        if depth >= 3:
+            return False
+        for n in (1, 2):
+            if (
+                len(prefix) >= n
+                and all(ch in self._stub_chars for ch in prefix[:n])
+                and not prefix[:n].isdigit()
+                and self._prefix_ok(prefix[n:], depth + 1)
+            ):
+                return True
+        for i in range(2, len(prefix) - 1):
+            if prefix[:i] in self.by_key and self._prefix_ok(prefix[i:], depth + 1):
+                return True
+        return False
 
     def _fuzzy(self, key: str) -> Match | None:
         # A typo never adds or drops a number: digits must agree exactly, so a value glued to

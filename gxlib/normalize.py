@@ -36,9 +36,9 @@ def _comma_run(m: re.Match[str]) -> str:
 
 def _canonical(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
+    s = _SPACE.sub("", s)  # first, so a gloss set off by a space is still seen as one
     s = _GLOSS.sub("", s)
     s = s.translate(_T2S_TABLE)
-    s = _SPACE.sub("", s)
     s = s.translate(_QUOTES)
     return _COMMA_RUN.sub(_comma_run, s)
 

@@ -46,9 +46,11 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
         pos = end + 1
         line_no += 1
         s = raw.strip()
-        if not s or len(s) > MAX_HEADING or "|" in s or "\t" in s.strip():
+        if not s or len(s) > 8 * MAX_HEADING or "|" in s or "\t" in s.strip():
             continue
         canon = canonical(s)
+        if len(canon) > MAX_HEADING:  # judged after folding: spaces and glosses don't count
+            continue
         if _SUBHEADING.match(canon):
             continue
         m = _NUMBERING.match(canon)

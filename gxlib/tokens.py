@@ -31,6 +31,10 @@ class Token(NamedTuple):
     row_start: bool
     page: int | None = None
     grid: tuple[int, int, int] | None = None
+    explicit: bool = True
+    """False where cells are only separated by spaces: an empty cell leaves no trace there."""
+    soft: bool = False
+    """An empty cell that may instead be a row end (a lone "|" line in cell-per-line text)."""
 
 
 ValueLike = Callable[[str], bool]
@@ -91,6 +95,8 @@ def tokenize(
     """Tokens of ``text[start:end]``; ``first_line`` is the line number at ``start``."""
     style = style or detect_style(text, start, end)
     raw = _TOKENIZERS[style](text, start, end, first_line, value_like)
+    if style == "plain":
+        raw = [t._replace(explicit=False) for t in raw]
     return list(_split_glued(raw, value_like))
 
 
@@ -129,18 +135,17 @@ def _cells(text: str, start: int, end: int, first_line: int, value_like: ValueLi
         if _PAGE_NUMBER.match(s):
             continue
         if _PIPE_ONLY.match(s):
-            # A lone "|" between two values of one row is an empty cell; otherwise pipe-only
-            # lines close a row (with its padding cells).
-            nxt = lines[i + 1][2].strip() if i + 1 < len(lines) else ""
-            nxt = nxt[:-1].strip() if nxt.endswith("|") else nxt
+            # A lone "|" inside a row, before a value or before the row's closing pipes, is an
+            # empty cell; otherwise pipe-only lines close a row (with its padding cells).
+            nxt_line = lines[i + 1][2].strip() if i + 1 < len(lines) else ""
+            nxt = nxt_line[:-1].strip() if nxt_line.endswith("|") else nxt_line
             if (
                 s == "|"
                 and out
                 and not pending_break
-                and value_like(out[-1].text)
-                and value_like(nxt)
+                and (value_like(nxt) or (bool(nxt_line) and _PIPE_ONLY.match(nxt_line) is not None))
             ):
-                out.append(Token("", off, line_no, False))
+                out.append(Token("", off, line_no, False, soft=True))
             else:
                 pending_break = True
             continue
@@ -171,7 +176,7 @@ def _tabs(text: str, start: int, end: int, first_line: int, value_like: ValueLik
         if line.startswith("\t"):
             out.append(_tok(line, off, line_no, pending_break))
             pending_break = False
-        elif out and out[-1].text and not value_like(out[-1].text) and len(line.strip()) <= 40:
+        elif out and out[-1].text and not value_like(out[-1].text) and len(_WS.sub("", line)) <= 60:
             # An untabbed line continues a wrapped label (even across a blank line, as Word
             # copies do), but never a number.
             prev = out[-1]
@@ -232,6 +237,7 @@ def _split_glued(tokens: list[Token], value_like: ValueLike) -> Iterator[Token]:
                 tok.row_start and k == 0 and j == 0,
                 tok.page,
                 tok.grid,
+                False,
             )
 
 

@@ -348,7 +348,7 @@ def test_line_prefixes(width: int) -> None:
     assert checked > 50
 
 
-@pytest.mark.parametrize("snippet", ["一、总体情况", "(一", "1591249元"])
+@pytest.mark.parametrize("snippet", ["(一)", "一", "1591249元"])
 def test_gbk_snippet_that_is_also_valid_utf8(snippet: str) -> None:
     data = snippet.encode("gbk")
     data.decode("utf-8")  # 一 is D2 BB: Cyrillic һ in UTF-8
@@ -646,7 +646,7 @@ def test_wrong_types_for_the_specific_functions() -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope" / "report.txt"
-    with pytest.raises(UnreadableInputError, match="report.txt"):
+    with pytest.raises(UnreadableInputError, match=r"report\.txt"):
         read_source(missing)
     with pytest.raises(UnreadableInputError, match=re.escape(str(missing))):
         decode(missing)

@@ -48,7 +48,7 @@ def test_wheel_ships_profiles_and_parses_a_seed(
         "import sys, gxlib, gxlib.profiles as P; "
         "assert 'site-packages' in gxlib.__file__, gxlib.__file__; "
         "print(P.bundled_profile_dir().name, sorted(P.available())); "
-        f"r = gxlib.parse(sys.argv[1]); print(r.profile, r.value('requests', 'new', 'total'))"
+        "r = gxlib.parse(sys.argv[1]); print(r.profile, r.value('requests', 'new', 'total'))"
     )
     out = _run(py, "-c", code, SEED, cwd=tmp_path)
     assert "_profiles ['gov-2019', 'gov-2021']" in out

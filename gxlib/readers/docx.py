@@ -78,7 +78,7 @@ def read_docx(data: bytes, *, name: str | None = None) -> Document:
     """Read a DOCX package (bytes) into a Document."""
     try:
         from lxml import etree  # type: ignore[import-untyped,unused-ignore]
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+    except ImportError as exc:
         raise MissingExtraError("docx", "lxml") from exc
     label = repr(name) if name else "the DOCX input"
     if isinstance(data, (bytearray, memoryview)):
@@ -115,6 +115,8 @@ def _check_signature(data: bytes, label: str) -> None:
             f"{label} is a web page (HTML or MHT) saved with a Word file name; read it with "
             "gxlib.readers.html.read_html (or parse() the bytes)"
         )
+    if b"<?mso-application" in head or b"<w:worddocument" in head:
+        raise UnreadableInputError(f"{label} is a Word 2003 XML document, not a DOCX: {_CONVERT}")
     if not data.startswith(b"PK"):
         raise UnreadableInputError(f"{label} is not a DOCX file (no zip signature)")
 
@@ -498,6 +500,8 @@ class _Reader:
         self.deleted = 0
         self.boxes = 0
         self.alt_chunks = 0
+        self.images = 0
+        self.objects = 0
         self.merged_away: list[str] = []
         # Local names of elements the walk steps into (their content is shown in place).
         self.inline_wrappers = {
@@ -664,6 +668,10 @@ class _Reader:
                 found = self._text_boxes(element)
                 self.boxes += len(found)
                 boxes.extend(found)
+                if tag == f"{w}object":
+                    self.objects += 1
+                elif not found:
+                    self.images += 1
             elif tag in (f"{w}del", f"{w}moveFrom"):
                 self.deleted += 1
         return "".join(pieces), boxes
@@ -897,6 +905,18 @@ class _Reader:
                 "GX704",
                 f"{self.alt_chunks} embedded foreign chunk(s) (w:altChunk: HTML/RTF pasted into "
                 "the document) were not read; open and re-save the document in Word to inline them",
+            )
+        if self.objects:
+            self.builder.note(
+                "GX704",
+                f"{self.objects} embedded object(s) (OLE, e.g. a table pasted from Excel) were "
+                "not read: Word shows them as pictures; convert them to Word tables to read them",
+            )
+        if self.images and not self.builder.grids:
+            self.builder.note(
+                "GX704",
+                f"no table in the document; it has {self.images} picture(s) that may hold the "
+                "report tables",
             )
         if self.merged_away:
             self.builder.note(

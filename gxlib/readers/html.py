@@ -10,25 +10,36 @@ page with :mod:`gxlib.decoding`, finds the report body, and turns it into a
 Decisions worth knowing:
 
 * **Content root.** Known content containers of Chinese government CMSs are tried in a fixed
-  priority order; one is taken when it (with its same-named siblings) holds at least half of the
-  page's content, counted as CJK characters outside links plus a weight per table cell, with
-  ``<nav>``, ``<header>``, ``<footer>``, ``<aside>``, menus, scripts and hidden elements left out.
-  Otherwise the reader descends from ``<body>`` into the child holding at least 90% of the content
-  while there is one (link text does not count, so menus and link lists never win).
+  priority order; one is taken when it (with its same-named siblings, read in page order) holds
+  at least half of the page's content, counted as CJK characters outside links plus a weight per
+  table cell, and at least 80% of its table cells. ``<nav>``, ``<header>``, ``<footer>``,
+  ``<aside>``, scripts, hidden elements and short, table-free elements named like menus
+  (``nav``, ``menu``, ``breadcrumb``, ``share`` ...) never count and are never read. Without a
+  known container the reader descends from ``<body>`` into the child holding at least 90% of
+  the content (link text does not count, so menus and link lists never win), but never into a
+  data table and never past a sibling showing the report's title or a numbered heading: losing a
+  heading costs more than keeping a line of page chrome.
 * **Tables.** The HTML table model is followed as browsers do (``rowspan`` stops at the end of its
   row group, cells skip slots covered from above). Malformed spans are read the way browsers read
   them (``colspan="2;"`` is 2; ``"0"`` and non-numbers are 1 — a ``rowspan="0"`` in a report
   comes from generators that mean "no span", not from HTML's "to the end of the group") and
-  spans past the table edge are clamped; each repair is a ``GX703`` problem.
+  spans past the table edge are clamped, a colspan running into a cell merged down from above is
+  cut short; each repair is a ``GX703`` problem. Word's zero-height spacer rows are dropped.
+* **Text.** ``<br>`` and block ends break lines; other whitespace (``&nbsp;``, Word's padding
+  spans) collapses to one space, and a source line break between two CJK characters vanishes,
+  as CSS renders it. Hidden elements (``display:none``, ``mso-hide:all``) are not read.
 * **Nested tables.** A table is read as layout (its cells as blocks, its nested tables as
   grids of their own) when it has one cell, when its nested tables hold more cells than its own
   table-free cells, or when it is mostly long prose; see
   :func:`~gxlib.readers._grid.is_layout_table`. Otherwise a nested table belongs to one data
   cell and its text is flattened into that cell (a ``GX704`` note).
-* **Limits.** Nesting deeper than libxml2's limit (256 levels; the reader's own check is
-  :data:`MAX_DEPTH`), more than :data:`MAX_CELLS` table cells, or spans covering more than
-  :data:`MAX_SPAN_WORK` row slots raise :class:`~gxlib.errors.InputTooLargeError`. Every pass is
-  iterative and linear in the page size.
+* **Limits.** The page is parsed with ``huge_tree`` off, no network and no entities beyond
+  HTML's. libxml2 then stops at 256 levels of nesting, which sloppy pages reach with unclosed
+  inline tags; only such a page is parsed again with ``huge_tree`` on (libxml2 stops at 2048) and
+  nesting deeper than :data:`MAX_DEPTH` is refused. That, more than :data:`MAX_CELLS` table
+  cells, or spans covering more than :data:`MAX_SPAN_WORK` row slots raise
+  :class:`~gxlib.errors.InputTooLargeError`. Every pass is iterative (never recursive) and linear
+  in the page size.
 """
 
 from __future__ import annotations
@@ -67,7 +78,12 @@ _ROWSPAN_LIMIT: Final = 65534
 _CELL_WEIGHT: Final = 5  # a table cell counts like this many CJK characters of content
 _KNOWN_SHARE: Final = 0.5
 _DESCEND_SHARE: Final = 0.9
+_KNOWN_CELL_SHARE: Final = 0.8
+_FEW_CELLS: Final = 10
 _SIBLING_SHARE: Final = 0.05
+_OWN_TEXT: Final = 10  # CJK characters directly in an element that make it content, not wrapper
+_CHROME_TEXT: Final = 500  # most non-link characters a menu or footer holds
+_CHROME_SCAN_BUDGET: Final = 2_000_000
 
 _El = Any  # lxml elements (lxml ships no type stubs)
 
@@ -155,7 +171,7 @@ _BOILERPLATE_WORDS: Final = frozenset(
         "copyright",
     }
 )
-_CLASS_BOILERPLATE_TAGS: Final = frozenset({"div", "ul", "ol", "dl", "section", "span", "p"})
+_CLASS_BOILERPLATE_TAGS: Final = frozenset({"div", "ul", "ol", "dl", "section", "span"})
 _BLOCK_TAGS: Final = frozenset(
     {
         "html",
@@ -237,6 +253,10 @@ _ZERO_HEIGHT: Final = re.compile(
     r"(?:^|;)\s*height\s*:\s*0(?:\.0*)?\s*(?:pt|px|cm|mm|in)?\s*(?:;|$)"
 )
 _CJK: Final = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_NUMBERED: Final = re.compile(
+    r"(?<!\w)[一二三四五六七八九十]{1,3}\s*[、.．]|（[一二三四五六七八九十]{1,3}）"
+)
+_HEADING: Final = re.compile(f"{_NUMBERED.pattern}|年度报告|年报")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _WORDS: Final = re.compile(r"[a-z0-9]+")
 _SPAN_VALUE: Final = re.compile(r"[ \t\n\f\r]*\+?([0-9]+)")
@@ -250,7 +270,7 @@ def read_html(source: bytes | str, *, name: str | None = None) -> Document:
     """Read an HTML page (bytes in any encoding, or already decoded text) into a Document."""
     try:
         from lxml import etree  # type: ignore[import-untyped,unused-ignore]
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+    except ImportError as exc:
         raise MissingExtraError("html", "lxml") from exc
     from gxlib.decoding import decode_bytes, decode_text
 
@@ -272,7 +292,7 @@ def read_html(source: bytes | str, *, name: str | None = None) -> Document:
             )
         )
     builder = TextBuilder()
-    root = _parse(etree, text, label, builder)
+    root = _parse(etree, text, label, builder, steps)
     if root is None:
         builder.note("GX704", f"{label} is empty")
         return builder.document("html", steps, decoded.encoding)
@@ -306,44 +326,69 @@ def read_html(source: bytes | str, *, name: str | None = None) -> Document:
     return builder.document("html", steps, decoded.encoding)
 
 
-def _parse(etree: Any, text: str, label: str, builder: TextBuilder) -> _El | None:
+def _parse(
+    etree: Any, text: str, label: str, builder: TextBuilder, steps: list[Step]
+) -> _El | None:
     # Bytes with an explicit encoding: libxml2 then ignores <meta charset> (the text is already
     # decoded) and accepts an XML declaration, which it refuses in a Python str.
-    parser = etree.HTMLParser(
-        encoding="utf-8",
-        remove_comments=True,
-        remove_pis=True,
-        no_network=True,
-        huge_tree=False,
-        compact=True,
-    )
-    try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as exc:  # recovering parser: only resource limits get here
-        if "depth" in str(exc).lower() or "huge" in str(exc).lower():
-            raise InputTooLargeError(f"{label} is nested too deeply: {exc}") from exc
-        raise UnreadableInputError(f"{label} cannot be parsed as HTML: {exc}") from exc
-    except (etree.LxmlError, ValueError) as exc:
-        raise UnreadableInputError(f"{label} cannot be parsed as HTML: {exc}") from exc
-    for error in parser.error_log:
-        if error.level_name != "FATAL":
-            continue
-        message = str(error.message)
-        if error.type_name == "ERR_RESOURCE_LIMIT" or "depth" in message.lower():
+    data = text.encode("utf-8")
+    root, errors = _parse_with(etree, data, label, huge_tree=False)
+    if any(_depth_limit(error) for error in errors):
+        # libxml2 stops at 256 levels, which sloppy pages reach with unclosed inline tags
+        # (<p><font>… hundreds of times). Lifting that limit only for such pages keeps
+        # libxml2's other safety limits for all others; MAX_DEPTH is then checked by the reader.
+        steps.append(
+            Step(
+                "parse again without libxml2's 256-level nesting limit",
+                f"the page nests elements deeper than 256 levels (unclosed tags); up to "
+                f"{MAX_DEPTH} levels are read",
+            )
+        )
+        root, errors = _parse_with(etree, data, label, huge_tree=True)
+    for error in errors:
+        message = str(error.message).strip()
+        if error.type_name == "ERR_RESOURCE_LIMIT" or _depth_limit(error):
             # libxml2 stops at the limit and returns what it had: refuse rather than read a
             # silently truncated page.
-            raise InputTooLargeError(f"{label} exceeds a parser limit: {message.strip()}")
+            raise InputTooLargeError(f"{label} exceeds a parser limit: {message}")
         builder.note(
             "GX704",
-            f"the HTML parser stopped at line {error.line}: {message.strip()}; "
+            f"the HTML parser stopped at line {error.line}: {message}; "
             "text after it may be missing",
         )
     return root
 
 
+def _depth_limit(error: Any) -> bool:
+    return "excessive depth" in str(error.message).lower()
+
+
+def _parse_with(
+    etree: Any, data: bytes, label: str, *, huge_tree: bool
+) -> tuple[_El | None, list[Any]]:
+    """Parse; returns the root (``None`` for an empty page) and libxml2's fatal errors."""
+    parser = etree.HTMLParser(
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        huge_tree=huge_tree,
+        compact=True,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:  # the recovering parser raises only at hard limits
+        if "depth" in str(exc).lower() or "huge" in str(exc).lower():
+            raise InputTooLargeError(f"{label} is nested too deeply: {exc}") from exc
+        raise UnreadableInputError(f"{label} cannot be parsed as HTML: {exc}") from exc
+    except (etree.LxmlError, ValueError) as exc:
+        raise UnreadableInputError(f"{label} cannot be parsed as HTML: {exc}") from exc
+    return root, [error for error in parser.error_log if error.level_name == "FATAL"]
+
+
 def _tag(element: _El) -> str | None:
     tag = element.tag
-    return tag.lower() if isinstance(tag, str) else None
+    return tag if isinstance(tag, str) else None  # libxml2's HTML parser lower-cases names
 
 
 def _words(value: str | None) -> list[str]:
@@ -356,6 +401,9 @@ class _Skipper:
     def __init__(self) -> None:
         self._memo: dict[_El, str | None] = {}
         self.counts: dict[str, int] = {}
+        # Elements _looks_like_chrome may still visit: nested menu-named wrappers could
+        # otherwise make the scans quadratic. Out of budget, elements are kept (the safe side).
+        self.budget = _CHROME_SCAN_BUDGET
 
     def __call__(self, element: _El) -> str | None:
         try:
@@ -368,8 +416,7 @@ class _Skipper:
             self.counts[reason] = self.counts.get(reason, 0) + 1
         return reason
 
-    @staticmethod
-    def _reason(element: _El) -> str | None:
+    def _reason(self, element: _El) -> str | None:
         tag = _tag(element)
         if tag is None:
             return "node"
@@ -381,16 +428,83 @@ class _Skipper:
             return "hidden"
         if tag in _BOILERPLATE_TAGS or attrib.get("role", "").lower() in _BOILERPLATE_ROLES:
             return "boilerplate"
-        # A menu never holds a report table; a "header" div around one is not a menu.
         if (
             tag in _CLASS_BOILERPLATE_TAGS
             and _BOILERPLATE_WORDS.intersection(
                 _words(attrib.get("class")) + _words(attrib.get("id"))
             )
-            and element.find(".//table") is None
+            and self._looks_like_chrome(element)
         ):
             return "boilerplate"
         return None
+
+    def _looks_like_chrome(self, element: _El) -> bool:
+        """Menus, breadcrumbs and share bars are links and short notices, never report content.
+
+        A class name alone is weak evidence ("page-nav-content" wraps some articles), so an
+        element holding a table, a numbered heading or much text outside links is kept whatever
+        it is called. (Breadcrumbs end with the page's title, …年度报告: no evidence.)
+        """
+        pieces: list[str] = []
+        size = 0
+        work: list[tuple[int, _El]] = [(_ENTER, element)]
+        while work:
+            self.budget -= 1
+            if self.budget < 0:
+                return False
+            op, node = work.pop()
+            if op == _TAIL:
+                if node.tail:
+                    pieces.append(node.tail)
+                    size += len(node.tail)
+            else:
+                tag = _tag(node)
+                if tag == "table":
+                    return False
+                if tag is None or (tag == "a" and "href" in node.attrib):
+                    continue
+                if node.text:
+                    pieces.append(node.text)
+                    size += len(node.text)
+                for child in reversed(node):
+                    work.append((_TAIL, child))
+                    work.append((_ENTER, child))
+            if size > 4 * _CHROME_TEXT:
+                return False
+        text = collapse("".join(pieces))
+        return len(text) <= _CHROME_TEXT and _NUMBERED.search(text) is None
+
+
+def _text_outside_links(element: _El, skip: _Skipper | None) -> str:
+    """The collapsed text of *element* outside links (and outside skipped elements)."""
+    pieces: list[str] = []
+    work: list[tuple[int, _El]] = [(_ENTER, element)]
+    while work:
+        op, node = work.pop()
+        if op == _TAIL:
+            if node.tail:
+                pieces.append(node.tail)
+            continue
+        tag = _tag(node)
+        if tag is None or (tag == "a" and "href" in node.attrib):
+            continue
+        if skip is not None and skip(node):
+            continue
+        if node.text:
+            pieces.append(node.text)
+        for child in reversed(node):
+            work.append((_TAIL, child))
+            work.append((_ENTER, child))
+    return collapse("".join(pieces))
+
+
+def _holds_heading(element: _El, skip: _Skipper) -> bool:
+    """Whether *element* shows a report title or a numbered heading outside links.
+
+    Page chrome beside the article is links and short notices; a sibling holding the report's
+    title (…年度报告) or a heading such as 「三、收到和处理…」 belongs to the report.
+    """
+    return _HEADING.search(_text_outside_links(element, skip)) is not None
 
 
 @dataclass(slots=True)
@@ -407,15 +521,20 @@ class _Survey:
     body: _El
     skip: _Skipper = field(default_factory=_Skipper)
     scores: dict[_El, float] = field(default_factory=dict)
+    """Content score of containers and candidates: CJK characters outside links, plus cells."""
     candidates: dict[tuple[str, str], list[_El]] = field(default_factory=dict)
     tables: dict[_El, TableStats] = field(default_factory=dict)
+    cells: dict[_El, int] = field(default_factory=dict)
+    """Visible table cells under the body and under each content-root candidate."""
 
     def run(self) -> None:
         acc: list[float] = []
+        acc_cells: list[int] = []
         open_tables: list[TableStats] = []
         open_cells: list[_CellCount] = []
         links = 0
         n_cells = 0
+        known_elements: set[_El] = set()
         work: list[tuple[int, _El]] = [(_ENTER, self.body)]
 
         def add_text(text: str) -> None:
@@ -433,11 +552,14 @@ class _Survey:
             tag = _tag(element)
             is_link = tag == "a" and "href" in element.attrib
             if op == _EXIT:
-                score = acc.pop()
-                if tag in _CONTAINER_TAGS or self._known(element) is not None:
+                score, cells = acc.pop(), acc_cells.pop()
+                if tag in _CONTAINER_TAGS or element in known_elements:
                     self.scores[element] = score
+                if element in known_elements or element is self.body:
+                    self.cells[element] = cells
                 if acc:
                     acc[-1] += score
+                    acc_cells[-1] += cells
                 if is_link:
                     links -= 1
                 if tag in ("td", "th") and open_cells:
@@ -456,11 +578,13 @@ class _Survey:
             if element is not self.body and self.skip(element):
                 continue
             acc.append(0.0)
+            acc_cells.append(0)
             if len(acc) > MAX_DEPTH:
                 raise InputTooLargeError(f"the page nests elements deeper than {MAX_DEPTH} levels")
             known = self._known(element)
             if known is not None:
                 self.candidates.setdefault(known, []).append(element)
+                known_elements.add(element)
             if is_link:
                 links += 1
             if tag == "table":
@@ -474,6 +598,7 @@ class _Survey:
                 open_tables[-1].cells += 1
                 open_cells.append(_CellCount(open_tables[-1]))
                 acc[-1] += _CELL_WEIGHT
+                acc_cells[-1] += 1
             if element.text:
                 add_text(element.text)
             work.append((_EXIT, element))
@@ -507,8 +632,18 @@ def _describe(element: _El) -> str:
     )
 
 
+def _selector(element: _El, key: tuple[str, str]) -> str:
+    """The CSS selector of a known root as the page spells it (``.TRS_Editor``)."""
+    kind, name = key
+    if kind == "id":
+        return "#" + (element.get("id") or name).strip()
+    spelled = [c for c in (element.get("class") or "").split() if c.lower() == name]
+    return "." + (spelled[0] if spelled else name)
+
+
 def _choose_roots(body: _El, survey: _Survey) -> tuple[list[_El], Step]:
     page = survey.scores.get(body, 0.0)
+    page_cells = survey.cells.get(body, 0)
     for key in _KNOWN_ROOTS:
         found = survey.candidates.get(key)
         if not found:
@@ -516,15 +651,20 @@ def _choose_roots(body: _El, survey: _Survey) -> tuple[list[_El], Step]:
         members = set(found)
         outer = [el for el in found if not any(a in members for a in el.iterancestors())]
         total = sum(survey.scores.get(el, 0.0) for el in outer)
+        cells = sum(survey.cells.get(el, 0) for el in outer)
+        # A container that leaves the page's tables outside is not where this report lives.
+        if page_cells >= _FEW_CELLS and cells < _KNOWN_CELL_SHARE * page_cells:
+            continue
         if page == 0 or total >= _KNOWN_SHARE * page:
-            roots = [
-                el
-                for el in outer
-                if page == 0 or survey.scores.get(el, 0.0) >= _SIBLING_SHARE * page
-            ][: 1 if page == 0 else None]
-            selector = ("#" if key[0] == "id" else ".") + key[1]
+            if page == 0:
+                roots = outer[:1]
+            else:
+                # Same-named siblings that hold something (not teasers) are read in page order.
+                roots = [
+                    el for el in outer if survey.scores.get(el, 0.0) >= _SIBLING_SHARE * page
+                ] or outer
             share = f"{total / page:.0%}" if page else "all"
-            what = f"content root {selector} selected"
+            what = f"content root {_selector(roots[0], key)} selected"
             if len(roots) > 1:
                 what += f" ({len(roots)} elements, read in page order)"
             return roots, Step(
@@ -539,8 +679,17 @@ def _choose_roots(body: _El, survey: _Survey) -> tuple[list[_El], Step]:
             score = survey.scores.get(child)
             if score is not None and score > best_score:
                 best, best_score = child, score
-        if best is None or best_score < _DESCEND_SHARE * survey.scores.get(current, 0.0):
+        # Against the whole page, not the parent: small drops must not add up level by level.
+        if best is None or best_score < _DESCEND_SHARE * page:
             break
+        if _tag(best) == "table" and not is_layout_table(survey.tables.get(best) or TableStats()):
+            break  # a data table is read with the headings and notes around it
+        # Wrappers have no text of their own: text here is content (unclosed tags nest it).
+        own = collapse((current.text or "") + "".join(child.tail or "" for child in current))
+        if len(_CJK.findall(own)) >= _OWN_TEXT or _HEADING.search(own):
+            break
+        if any(_holds_heading(child, survey.skip) for child in current if child is not best):
+            break  # the title or a section heading would be cut off
         current = best
     while _tag(current) in _TABLE_PARTS:
         parent = current.getparent()

@@ -118,7 +118,9 @@ def requests_cells(value: Callable[[int, int], str]) -> tuple[int, int, list[Cel
     return row, N_COLS, sorted(cells)
 
 
-def appeals_cells(numbers: list[str], *, labels_span_two_rows: bool = True) -> tuple[int, int, list[Cell]]:
+def appeals_cells(
+    numbers: list[str], *, labels_span_two_rows: bool = True
+) -> tuple[int, int, list[Cell]]:
     """Section 四: 15 labels over 15 numbers.
 
     The template merges each 行政复议 label down over the two label rows of 行政诉讼

@@ -1,0 +1,221 @@
+"""Rendering generated reports the ways real documents are flattened.
+
+Every style is a flattening seen in real reports (see the seeds and docs/how-it-works.md):
+
+* ``pipes``    — a row per line, cells joined by `` | `` (seed 000);
+* ``cells``    — a cell per line ending in `` |``, pipe-only lines closing rows (seed 003);
+* ``tabs``     — a cell per tab-indented line, blank lines between rows, spanned stub positions
+  as empty cells, wrapped labels continued on untabbed lines (seeds 001, 004);
+* ``markdown`` — Markdown tables with spanned cells repeated, as HTML→Markdown converters do;
+* ``html``     — ``<table>`` with the official rowspan/colspan geometry;
+* ``pdf``      — a PDF text layer: whitespace between cells, long labels wrapped, page-number
+  lines, the 三、本年度办理结果 stub typeset one character per row.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from collections.abc import Callable
+
+from gxlib.profiles import registry
+from gxlib.profiles.model import Profile
+from gxlib.testing.grid import GCell, TableGrid, build_grid
+from gxlib.testing.strategies import GeneratedReport
+
+STYLES = ("pipes", "cells", "tabs", "markdown", "html", "pdf")
+TEXT_STYLES = ("pipes", "cells", "tabs", "markdown", "pdf")
+
+LabelFn = Callable[[str], str]
+
+
+def _same(s: str) -> str:
+    return s
+
+
+def render_grid(
+    grid: TableGrid, style: str, *, label: LabelFn = _same, value: LabelFn = _same, wrap: int = 0
+) -> str:
+    """One table in one style. ``label``/``value`` transform cell texts (mutations);
+    ``wrap`` > 0 wraps labels longer than that many characters (tabs and pdf styles)."""
+    rows = grid.rows()
+
+    def text(c: GCell) -> str:
+        return value(c.text) if c.kind == "value" else label(c.text)
+
+    if style == "pipes":
+        out = []
+        for row in rows:
+            used = sum(c.colspan for c in row)
+            pad = "|" * max(grid.n_cols - used - 1, 0)
+            out.append(" | ".join(text(c) for c in row) + " |" + pad)
+        return "\n".join(out)
+    if style == "cells":
+        out = []
+        for row in rows:
+            out.extend(f"{text(c)} |" for c in row)
+            used = sum(c.colspan for c in row)
+            out.append("|" * max(grid.n_cols - used + 1, 1))
+        return "\n".join(out)
+    if style == "tabs":
+        cover = grid.covering()
+        blocks = []
+        for r, row in enumerate(rows):
+            lines = []
+            starts = {c.col: c for c in row}
+            col = 0
+            while col < grid.n_cols:
+                c = starts.get(col)
+                if c is not None:
+                    if wrap and c.kind != "value" and len(c.text) > wrap:
+                        # wrap the printed label, then mutate each line (a gloss stays whole)
+                        t = label(c.text[:wrap]) + "\n" + label(c.text[wrap:])
+                    else:
+                        t = text(c)
+                    lines.append("\t" + t)
+                    col += c.colspan
+                else:
+                    owner = cover.get((r, col))
+                    if owner is not None and owner.row < r and owner.kind != "title":
+                        lines.append("\t")  # a stub spanned from above shows as an empty cell
+                    col += owner.colspan if owner is not None else 1
+            blocks.append("\n".join(lines))
+        return "\n\n".join(blocks)
+    if style == "markdown":
+        cover = grid.covering()
+        out = []
+        for r in range(grid.n_rows):
+            cells = []
+            for col in range(grid.n_cols):
+                owner = cover.get((r, col))
+                cells.append(text(owner) if owner is not None else "")
+            out.append("| " + " | ".join(cells) + " |")
+            if r == 0:
+                out.append("|" + "---|" * grid.n_cols)
+        return "\n".join(out)
+    if style == "html":
+        out = ['<table border="1">']
+        for row in rows:
+            tds = []
+            for c in row:
+                attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
+                    f' colspan="{c.colspan}"' if c.colspan > 1 else ""
+                )
+                tag = "th" if c.header else "td"
+                tds.append(f"<{tag}{attrs}>{html_lib.escape(text(c))}</{tag}>")
+            out.append("<tr>" + "".join(tds) + "</tr>")
+        out.append("</table>")
+        return "\n".join(out)
+    if style == "pdf":
+        return _pdf(grid, text, wrap or 18, label)
+    raise ValueError(f"unknown style {style!r}; styles: {', '.join(STYLES)}")
+
+
+def _pdf(grid: TableGrid, text: Callable[[GCell], str], wrap: int, label: LabelFn = _same) -> str:
+    out: list[str] = []
+    pending: list[str] = []  # characters of a tall stub, typeset one per printed row
+    stub_end = -1
+    for r, row in enumerate(grid.rows()):
+        labels: list[str] = []
+        values: list[str] = []
+        for c in row:
+            t = text(c)
+            if c.kind == "value":
+                values.append(t)
+            elif c.col == 0 and c.rowspan > 3 and len(c.text) >= 3:
+                pending, stub_end = [label(ch) for ch in c.text], r + c.rowspan
+            elif t:
+                labels.append(t)
+        prefix = pending.pop(0) + " " if pending and r < stub_end else ""
+        if not values:
+            out.append(
+                prefix
+                + " ".join(
+                    text(c)
+                    for c in row
+                    if c.kind != "value" and c.text and not (c.col == 0 and c.rowspan > 3)
+                )
+            )
+        else:
+            raw_head = "".join(
+                c.text
+                for c in row
+                if c.kind != "value" and c.text and not (c.col == 0 and c.rowspan > 3)
+            )
+            head = "".join(labels)
+            cells = "  ".join(values)
+            if len(raw_head) > wrap:
+                out.append(prefix + label(raw_head[:wrap]))
+                out.append(label(raw_head[wrap:]) + "  " + cells)
+            else:
+                out.append(prefix + head + "  " + cells)
+        if r + 1 == stub_end and pending:
+            out.extend(pending)  # stub characters left over below its last row
+            pending = []
+        if r % 9 == 8:
+            out.append(f"- {r // 9 + 2} -")
+    return "\n".join(out)
+
+
+def _grid_for(
+    gen: GeneratedReport,
+    p: Profile,
+    key: str,
+    label: LabelFn | None = None,
+    lost_headers: bool = False,
+) -> TableGrid:
+    spec = p.table(key)
+    values = {(r, c): gen.cells[(key, r, c)].raw for (t, r, c) in gen.cells if t == key}
+    col_label = None
+    if lost_headers:
+        col_label = {c.key: c.label[:3] for c in spec.columns}
+    return build_grid(spec, values, list(gen.rows[key]), col_label=col_label)
+
+
+PROSE = {
+    "一": "本年度，我单位认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、"
+    "不公开为例外，及时、准确地公开政府信息，各项工作有序推进。",
+    "五": "工作中仍存在公开内容不够丰富、解读形式较为单一等问题，下一步将加强培训，完善机制。",
+    "六": "无。",
+}
+
+
+def render_report(
+    gen: GeneratedReport,
+    style: str,
+    *,
+    label: LabelFn = _same,
+    value: LabelFn = _same,
+    heading_numbers: bool = True,
+    lost_headers: bool = False,
+    wrap: int = 0,
+) -> str:
+    """A whole report (title, six sections with prose, the tables) as text or HTML."""
+    p = registry.get(gen.profile)
+    parts: list[str] = [f"{gen.body}{gen.year}年政府信息公开工作年度报告"]
+    intro = "本年度报告根据《中华人民共和国政府信息公开条例》"
+    if gen.cite_source:
+        intro += f"和《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{p.source}）"
+    parts.append(intro + "要求编制。")
+    by_section: dict[str, list[str]] = {}
+    for t in p.tables:
+        by_section.setdefault(t.section, []).append(t.key)
+    for s in p.sections:
+        head = (f"{s.number}、" if heading_numbers else "") + label(s.title)
+        parts.append(head)
+        if s.key in by_section:
+            for key in by_section[s.key]:
+                grid = _grid_for(gen, p, key, lost_headers=lost_headers)
+                parts.append(render_grid(grid, style, label=label, value=value, wrap=wrap))
+        else:
+            parts.append(PROSE.get(s.number, "无。"))
+    parts.append(gen.body)
+    parts.append(f"{gen.year + 1}年1月20日")
+    if style == "html":
+        body = "\n".join(
+            p if p.lstrip().startswith("<table") else f"<p>{html_lib.escape(p)}</p>" for p in parts
+        )
+        return (
+            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>年报</title></head>'
+            f'<body><div id="zoom">\n{body}\n</div></body></html>'
+        )
+    return "\n".join(parts) + "\n"

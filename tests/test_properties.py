@@ -1,0 +1,121 @@
+"""Property-based tests: generated reports for every registered profile, rendered in every
+flattening real documents use, mutated as real documents are, must read back exactly."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import gxlib
+from gxlib import profiles
+from gxlib.testing import (
+    ENCODINGS,
+    LABEL_MUTATIONS,
+    TEXT_STYLES,
+    VALUE_MUTATIONS,
+    assert_reads_back,
+    compose,
+    crlf,
+    encode,
+    mismatches,
+    render_report,
+    reports,
+)
+from gxlib.testing.mutate import traditional
+
+PROFILES = profiles.available()  # a newly registered profile is covered without test edits
+HAVE_LXML = importlib.util.find_spec("lxml") is not None
+STYLES = [*TEXT_STYLES, *(["html"] if HAVE_LXML else [])]
+
+
+def _parse_text(text: str) -> gxlib.Report:
+    return gxlib.parse(text)
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("profile", PROFILES)
+@given(data=st.data())
+def test_round_trip(profile: str, style: str, data: st.DataObject) -> None:
+    gen = data.draw(reports(profile, blanks=style != "pdf"))
+    report = gxlib.parse(render_report(gen, style))
+    assert_reads_back(gen, report)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@given(data=st.data())
+def test_round_trip_with_mutations(profile: str, data: st.DataObject) -> None:
+    style = data.draw(st.sampled_from(TEXT_STYLES))
+    gen = data.draw(reports(profile, blanks=style != "pdf"))
+    names = data.draw(st.lists(st.sampled_from(sorted(LABEL_MUTATIONS)), unique=True, max_size=3))
+    if style == "pdf":
+        names = [n for n in names if n != "spaced"]  # spaces are its cell separators
+    vnames = data.draw(st.lists(st.sampled_from(sorted(VALUE_MUTATIONS)), unique=True))
+    text = render_report(
+        gen,
+        style,
+        label=compose(names, LABEL_MUTATIONS),
+        value=compose(vnames, VALUE_MUTATIONS),
+        heading_numbers=data.draw(st.booleans()),
+        lost_headers=data.draw(st.booleans()),
+        wrap=data.draw(st.sampled_from([0, 0, 6, 9])) if style in ("tabs", "pdf") else 0,
+    )
+    if data.draw(st.booleans()):
+        text = crlf(text)
+    source: str | bytes = text
+    encoding = data.draw(st.sampled_from([None, *ENCODINGS]))
+    if encoding is not None:
+        if encoding == "big5":
+            text = traditional(text)
+        encoded = encode(text, encoding)
+        assume(encoded is not None)
+        assert encoded is not None
+        source = encoded
+    assert_reads_back(gen, gxlib.parse(source))
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@given(data=st.data())
+def test_inconsistent_report_fires_the_rule(profile: str, data: st.DataObject) -> None:
+    spec = profiles.get(profile)
+    assume(any(t.rules for t in spec.tables))
+    gen = data.draw(reports(profile, consistent=False))
+    style = data.draw(st.sampled_from(STYLES))
+    report = gxlib.parse(render_report(gen, style))
+    assert not mismatches(gen, report)
+    failed = [d for d in report.diagnostics if d.code == "GX501"]
+    assert failed, "no rule fired"
+    assert all(gen.perturbed in d.cells for d in failed)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@given(data=st.data())
+def test_blank_cells_in_space_separated_layout_are_never_misplaced(
+    profile: str, data: st.DataObject
+) -> None:
+    gen = data.draw(reports(profile, blanks=True, placeholders=False))
+    report = gxlib.parse(render_report(gen, "pdf"))
+    for (t, r, c), exp in gen.cells.items():
+        cell = report.cell(t, r, c)
+        if cell.status == "number":
+            assert cell.value == exp.value, (t, r, c)
+        elif exp.status == "number":
+            assert cell.status in ("ambiguous", "missing")
+            if cell.status == "ambiguous" and cell.candidates:
+                assert exp.value in cell.candidates
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@given(data=st.data())
+def test_json_round_trip(profile: str, data: st.DataObject) -> None:
+    gen = data.draw(reports(profile))
+    report = gxlib.parse(render_report(gen, data.draw(st.sampled_from(TEXT_STYLES))))
+    assert gxlib.Report.from_json(report.to_json()) == report
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_profile_dict_round_trip(profile: str) -> None:
+    p = profiles.get(profile)
+    assert profiles.profile_from_dict(profiles.profile_to_dict(p)) == p
