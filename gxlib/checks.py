@@ -56,6 +56,7 @@ def _terms(spec: TableSpec, table: Table, rule: Rule, side: tuple[str, ...]) -> 
             and r.key in rows
             and r.key not in out
             and any(k in named for k in r.replaces)
+            and not any(k in rows for k in r.replaces)  # both printed: never count twice
         ):
             out.append(r.key)
     return out

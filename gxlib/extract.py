@@ -132,6 +132,16 @@ def section_tokens(
     return SectionTokens(out, labels, value_like, span.found)
 
 
+@lru_cache(maxsize=64)
+def _shared_label_keys(profile: Profile) -> frozenset[str]:
+    """Label keys printed by more than one table of the profile (e.g. 总计)."""
+    owners: dict[str, set[str]] = {}
+    for sec in compile_labels(profile).values():
+        for lab in sec.labels:
+            owners.setdefault(lab.loose, set()).add(lab.table)
+    return frozenset(k for k, tables in owners.items() if len(tables) > 1)
+
+
 def _is_prose(text: str) -> bool:
     if "\n" in text:
         text = text.replace("\n", "")
@@ -148,6 +158,7 @@ class TableReader:
         self.st = st
         self.diags = diags
         self.ncols = len(spec.columns)
+        self.flat_uncertain = False
 
     # -- locating -----------------------------------------------------------------------------
     def region(self) -> tuple[int, int]:
@@ -275,11 +286,13 @@ class TableReader:
         toks, matches = self.st.tokens, self.st.matches
         # Values are read after the table's own header. Without it, only a section whose heading
         # was found is trusted to hold them (header text is often lost; headings less so).
-        own = [
-            i
-            for i in range(start, end)
-            if self._own(matches[i], "column", "row", "group", "header") is not None
-        ]
+        shared = _shared_label_keys(self.profile)
+        own = []
+        for i in range(start, end):
+            lab = self._own(matches[i], "column", "row", "group", "header")
+            # without its heading, a table is anchored only by labels no other table prints
+            if lab is not None and (self.st.heading_found or lab.loose not in shared):
+                own.append(i)
         if own:
             start = own[0]
         elif not self.st.heading_found:
@@ -301,11 +314,10 @@ class TableReader:
         ):
             k -= 1
         rest, _ = self.collect(k, end, n - 1)
-        # Empty cells that may be row ends count only as far as the cells after them fall short
-        # of the table (a lone "|" before the first value is a blank only if one is missing).
-        while len(rest) + 1 < n and k - 1 >= start and toks[k - 1].soft:
-            k -= 1
-            rest, _ = self.collect(k, end, n - 1)
+        # A lone "|" just before the values is a blank first cell or a row end; with cells
+        # short the text cannot tell which (a truncated table looks the same), so the caller
+        # places none of them.
+        self.flat_uncertain = len(rest) + 1 < n and k - 1 >= start and toks[k - 1].soft
         return [toks[k], *rest], k
 
     def header_tokens(self, stop: int) -> dict[str, Token]:
@@ -337,9 +349,18 @@ def read_table(
     if spec.layout == "flat":
         flat = reader.read_flat()
         n_flat = len(spec.rows) * reader.ncols
-        if flat is not None and len(flat[0]) < n_flat and not all(t.explicit for t in flat[0]):
+        if (
+            flat is not None
+            and len(flat[0]) < n_flat
+            and (reader.flat_uncertain or not all(t.explicit for t in flat[0]))
+        ):
             positions = [(r, c) for r in spec.rows for c in spec.columns]
-            for cell in _unplaced(spec, positions, flat[0], syntax, diags):
+            why = (
+                "after a lone '|' that may be an empty cell or a row end"
+                if reader.flat_uncertain
+                else "separated by spaces only"
+            )
+            for cell in _unplaced(spec, positions, flat[0], syntax, diags, why):
                 unplaced.setdefault(cell.row, []).append(cell)
         if flat is not None:
             cells, first_index = flat
@@ -442,6 +463,7 @@ def _unplaced(
     present: list[Token],
     syntax: ValueSyntax,
     diags: list[Diagnostic],
+    why: str = "separated by spaces only",
 ) -> list[Cell]:
     """Too few cells in a layout where empty cells leave no trace (cells separated by spaces
     only): which cells are empty is unknown, so none gets a value; each lists what it could

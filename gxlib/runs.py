@@ -543,15 +543,20 @@ class _Line:
     def length_readings(self, c: int, cap: int, enough: int | None = None) -> set[Reading] | None:
         """Every reading of cell c in some split, ignoring rules; None past ``cap`` pieces.
 
-        With ``enough``, stops as soon as that many distinct readings are found.
+        With ``enough``, stops as soon as that many distinct readings are found. The scan is
+        bounded too (pieces that no split uses), so this costs O(cap) whatever the line.
         """
         out: set[Reading] = set()
         pieces = 0
+        scanned = 0
         before, after = self.bwd[c], self.fwd[c + 1]
         for s in range(self.size):
             if not before[s]:
                 continue
             for lo, hi in self.ends(c, s):
+                scanned += hi - lo + 1
+                if scanned > cap * 16:
+                    return None
                 for e in range(lo, hi + 1):
                     if after[e]:
                         pieces += 1

@@ -54,7 +54,10 @@ def render_grid(
         for row in rows:
             out.extend(f"{text(c)} |" for c in row)
             used = sum(c.colspan for c in row)
-            out.append("|" * max(grid.n_cols - used + 1, 1))
+            closing = max(grid.n_cols - used + 1, 1)
+            if all(c.kind != "value" for c in row):
+                closing = max(closing, 2)  # header rows close with padding, as seed 003 shows
+            out.append("|" * closing)
         return "\n".join(out)
     if style == "tabs":
         cover = grid.covering()
