@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from gxlib import diagnostics as dg
 from gxlib.diagnostics import CellRef, Diagnostic
-from gxlib.profiles.loading import expand_terms
+from gxlib.profiles.loading import rule_terms
 from gxlib.profiles.model import Profile, Rule
 from gxlib.profiles.model import Table as TableSpec
 from gxlib.report import Cell, Table
@@ -44,22 +44,7 @@ def _present_rows(spec: TableSpec, table: Table) -> list[str]:
 
 
 def _terms(spec: TableSpec, table: Table, rule: Rule, side: tuple[str, ...]) -> list[str]:
-    if rule.each == "row":
-        return expand_terms(side, [c.key for c in spec.columns])
-    rows = _present_rows(spec, table)
-    out = expand_terms(side, rows)
-    # a drift row replacing globbed/listed rows joins the side where they stood
-    named = expand_terms(side, [x.key for x in spec.rows])
-    for r in spec.rows:
-        if (
-            r.replaces
-            and r.key in rows
-            and r.key not in out
-            and any(k in named for k in r.replaces)
-            and not any(k in rows for k in r.replaces)  # both printed: never count twice
-        ):
-            out.append(r.key)
-    return out
+    return rule_terms(spec, rule, side, _present_rows(spec, table))
 
 
 def _check(spec: TableSpec, table: Table, rule: Rule) -> list[Diagnostic]:

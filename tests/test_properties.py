@@ -119,3 +119,22 @@ def test_json_round_trip(profile: str, data: st.DataObject) -> None:
 def test_profile_dict_round_trip(profile: str) -> None:
     p = profiles.get(profile)
     assert profiles.profile_from_dict(profiles.profile_to_dict(p)) == p
+
+
+DRIFT_PROFILES = [
+    pid
+    for pid in PROFILES
+    if any(r.drift_variants or r.drift for t in profiles.get(pid).tables for r in t.rows)
+]
+
+
+@pytest.mark.parametrize("profile", DRIFT_PROFILES)
+@given(data=st.data())
+def test_template_drift_is_read_and_reported(profile: str, data: st.DataObject) -> None:
+    style = data.draw(st.sampled_from(STYLES))
+    gen = data.draw(reports(profile, drift=True, blanks=style != "pdf"))
+    assume(gen.extra["drift"])
+    report = gxlib.parse(render_report(gen, style))
+    assert_reads_back(gen, report)
+    drift = [d for d in report.diagnostics if d.code == "GX303"]
+    assert len(drift) == gen.extra["drift"], [d.message for d in drift]

@@ -187,6 +187,28 @@ def validate(profile: Profile) -> list[str]:
     return problems
 
 
+def rule_terms(table: Table, rule: Rule, side: tuple[str, ...], rows: list[str]) -> list[str]:
+    """The keys one side of ``rule`` sums, for a table whose printed rows are ``rows``.
+
+    A printed drift row stands in for the rows it replaces when those are not printed (the 2021
+    （六）其他处理 single row for its three sub-rows), never in addition to them.
+    """
+    if rule.each == "row":
+        return expand_terms(side, [c.key for c in table.columns])
+    out = expand_terms(side, rows)
+    named = expand_terms(side, [r.key for r in table.rows])
+    for r in table.rows:
+        if (
+            r.replaces
+            and r.key in rows
+            and r.key not in out
+            and any(k in named for k in r.replaces)
+            and not any(k in rows for k in r.replaces)
+        ):
+            out.append(r.key)
+    return out
+
+
 def expand_terms(terms: tuple[str, ...], keys: set[str] | list[str]) -> list[str]:
     """Expand rule terms (``denied.*`` names every key starting with ``denied.``), keeping order."""
     ordered = list(keys)

@@ -171,7 +171,8 @@ def _grid_for(
     col_label = None
     if lost_headers:
         col_label = {c.key: c.label[:3] for c in spec.columns}
-    return build_grid(spec, values, list(gen.rows[key]), col_label=col_label)
+    row_label = {r: lab for (t, r), lab in gen.extra.get("labels", {}).items() if t == key}
+    return build_grid(spec, values, list(gen.rows[key]), row_label=row_label, col_label=col_label)
 
 
 PROSE = {

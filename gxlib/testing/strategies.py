@@ -10,7 +10,7 @@ from attrs import field, frozen
 from gxlib.diagnostics import CellRef
 from gxlib.errors import MissingExtraError
 from gxlib.profiles import registry
-from gxlib.profiles.loading import expand_terms
+from gxlib.profiles.loading import expand_terms, rule_terms
 from gxlib.profiles.model import Profile, Rule
 from gxlib.profiles.model import Table as TableSpec
 from gxlib.values import Number, Status
@@ -88,17 +88,14 @@ def _instances(
     spec: TableSpec, rule: Rule, rows: list[str]
 ) -> list[tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
     out = []
+    lkeys = rule_terms(spec, rule, rule.left, rows)
+    rkeys = rule_terms(spec, rule, rule.right, rows)
     if rule.each == "row":
-        cols = [c.key for c in spec.columns]
         for r in rows:
-            left = [(r, c) for c in expand_terms(rule.left, cols)]
-            right = [(r, c) for c in expand_terms(rule.right, cols)]
-            out.append((left, right))
+            out.append(([(r, c) for c in lkeys], [(r, c) for c in rkeys]))
     else:
         for c in spec.columns:
-            left = [(r, c.key) for r in expand_terms(rule.left, rows)]
-            right = [(r, c.key) for r in expand_terms(rule.right, rows)]
-            out.append((left, right))
+            out.append(([(r, c.key) for r in lkeys], [(r, c.key) for r in rkeys]))
     return out
 
 
@@ -160,12 +157,16 @@ def reports(
     consistent: bool = True,
     blanks: bool = True,
     placeholders: bool = True,
+    drift: bool = False,
 ) -> GeneratedReport:
     """A random report for ``profile`` (default: any registered profile).
 
     ``consistent=True`` makes every arithmetic rule hold; ``False`` then changes one number
     that rules constrain, so those rules must fire (:attr:`GeneratedReport.perturbed`).
     ``blanks``/``placeholders`` allow empty and "/"-style cells (only in consistent reports).
+    ``drift=True`` prints, where the profile declares them, drift wordings and drift rows in
+    place of the template's (each must be read, and reported as ``GX303``); the number applied
+    is ``extra["drift"]``.
     """
     p: Profile = draw(_profile(profile))
     years = list(p.years) or list(range(p.years_from or 2021, (p.years_from or 2021) + 5))
@@ -173,8 +174,20 @@ def reports(
     cells: dict[tuple[str, str, str], Expected] = {}
     rows_used: dict[str, tuple[str, ...]] = {}
     perturbable: list[tuple[str, str, str]] = []
+    labels: dict[tuple[str, str], str] = {}
+    drifts = 0
     for spec in p.tables:
         rows = [r.key for r in spec.rows if not r.optional]
+        if drift:
+            for row in spec.rows:
+                if row.drift_variants and draw(st.booleans()):
+                    labels[(spec.key, row.key)] = draw(st.sampled_from(row.drift_variants))
+                    drifts += 1
+                if row.optional and row.replaces and row.drift and draw(st.booleans()):
+                    at = min(rows.index(k) for k in row.replaces if k in rows)
+                    rows = [k for k in rows if k not in row.replaces]
+                    rows.insert(at, row.key)
+                    drifts += 1
         rows_used[spec.key] = tuple(rows)
         d_rows, d_cols = _derived(spec)
         free = [
@@ -218,6 +231,11 @@ def reports(
                 cells[(spec.key, r, c.key)] = Expected("number", v, text)
                 if spec.rules:
                     perturbable.append((spec.key, r, c.key))
+        for row in spec.rows:  # rows a printed drift row stands in for are missing
+            if row.key in rows:
+                for k in row.replaces:
+                    for c in spec.columns:
+                        cells[(spec.key, k, c.key)] = Expected("missing", None, "")
     perturbed = None
     if not consistent:
         assume(perturbable)
@@ -228,7 +246,7 @@ def reports(
         cells[key] = Expected("number", old.value + delta, str(old.value + delta))
         perturbed = CellRef(*key)
     elif blanks or placeholders:
-        keys = sorted(cells)
+        keys = sorted(k for k, e in cells.items() if e.status != "missing")
         n = draw(st.integers(0, 3))
         for _ in range(n):
             key = draw(st.sampled_from(keys))
@@ -246,4 +264,5 @@ def reports(
         consistent=consistent,
         perturbed=perturbed,
         cite_source=draw(st.booleans()),
+        extra={"labels": labels, "drift": drifts},
     )
