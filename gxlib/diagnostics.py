@@ -178,6 +178,16 @@ CODES: dict[str, CodeInfo] = _codes(
         "unit in the cell overriding the header's).",
         "Nothing to do.",
     ),
+    CodeInfo(
+        "GX404",
+        "run-resolved",
+        "warning",
+        "Value read from run-together cells",
+        "The row's cells ran together with no separator (「行政许可3960181」); of all the ways to "
+        "cut the digits into the row's cells, only one fits the arithmetic rules named in "
+        "the message, and this cell's value is the same in it.",
+        "The proof assumes the report's own arithmetic holds; check the original if unsure.",
+    ),
     # -- arithmetic --------------------------------------------------------------------------
     CodeInfo(
         "GX501",

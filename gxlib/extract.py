@@ -22,9 +22,10 @@ from gxlib.normalize import canonical
 from gxlib.profiles.model import Column, Profile, Row, ValueSyntax
 from gxlib.profiles.model import Table as TableSpec
 from gxlib.report import Cell, Table
+from gxlib.runs import FLAT, RowInput, TableSolution, needs_split, solve_table
 from gxlib.sections import SectionSpan
 from gxlib.tokens import Token, grid_tokens, tokenize
-from gxlib.values import Number, parse_value
+from gxlib.values import Number, find_unit, parse_value
 
 _PROSE_END = re.compile(r"[。；;]")
 
@@ -70,9 +71,37 @@ class SectionTokens:
             for t in tokens
         ]
         if labels is not None:
+            tokens, matches = _unglue(tokens, matches, labels)
             tokens, matches = _join_wrapped(tokens, matches, labels, value_like)
         self.tokens = tokens
         self.matches = matches
+
+
+_GLUED = re.compile(r"^(.*?\D)([+\-]?\d[\d.+\-]*)$", re.S)
+
+
+def _unglue(
+    tokens: list[Token], matches: list[Match | None], labels: SectionLabels
+) -> tuple[list[Token], list[Match | None]]:
+    """Split a label glued to its digits (「行政许可3960181」, text dumps without separators)
+    into the label and a run token, when the text before the digits is a label."""
+    out_t: list[Token] = []
+    out_m: list[Match | None] = []
+    for tok, m in zip(tokens, matches, strict=True):
+        g = _GLUED.match(tok.text) if m is None and tok.text else None
+        lm = labels.match(g.group(1).rstrip()) if g else None
+        if g is None or lm is None or lm.how == "fuzzy":
+            out_t.append(tok)
+            out_m.append(m)
+            continue
+        head = g.group(1)
+        out_t.append(tok._replace(text=head.rstrip()))
+        out_m.append(lm)
+        out_t.append(
+            tok._replace(text=g.group(2), start=tok.start + len(head), row_start=False, glued=True)
+        )
+        out_m.append(None)
+    return out_t, out_m
 
 
 def _join_wrapped(
@@ -345,25 +374,13 @@ def read_table(
     rows_out: dict[str, list[Token | None]] = {}
     label_for: dict[str, tuple[Label, Match, Token]] = {}
     first_index = len(st.tokens)
-    unplaced: dict[str, list[Cell]] = {}
+    precomputed: dict[str, list[Cell]] = {}
+    flat_tokens: list[Token] = []
     if spec.layout == "flat":
         flat = reader.read_flat()
-        n_flat = len(spec.rows) * reader.ncols
-        if (
-            flat is not None
-            and len(flat[0]) < n_flat
-            and (reader.flat_uncertain or not all(t.explicit for t in flat[0]))
-        ):
-            positions = [(r, c) for r in spec.rows for c in spec.columns]
-            why = (
-                "after a lone '|' that may be an empty cell or a row end"
-                if reader.flat_uncertain
-                else "separated by spaces only"
-            )
-            for cell in _unplaced(spec, positions, flat[0], syntax, diags, why):
-                unplaced.setdefault(cell.row, []).append(cell)
         if flat is not None:
             cells, first_index = flat
+            flat_tokens = cells
             for ri, row in enumerate(spec.rows):
                 chunk = cells[ri * reader.ncols : (ri + 1) * reader.ncols]
                 rows_out[row.key] = [*chunk, *([None] * (reader.ncols - len(chunk)))]
@@ -402,6 +419,59 @@ def read_table(
             )
         )
     _label_diagnostics(spec, label_for, diags)
+    units = {
+        c.key: u
+        for c in spec.columns
+        if c.type == "money" and c.key in headers and (u := find_unit(headers[c.key].text, syntax))
+    }
+    n_flat = len(spec.rows) * reader.ncols
+    if spec.layout == "flat" and 0 < len(flat_tokens) < n_flat:
+        texts = tuple(t.text for t in flat_tokens)
+        glued = any(t.glued for t in flat_tokens)
+        if glued or needs_split(texts, n_flat):
+            sol = solve_table(
+                spec, [RowInput(FLAT, texts, True if glued else None)], syntax=syntax, units=units
+            )
+            for row in spec.rows:
+                precomputed[row.key] = _solved(spec, row, sol, flat_tokens, diags)
+        elif reader.flat_uncertain or not all(t.explicit for t in flat_tokens):
+            positions = [(r, c) for r in spec.rows for c in spec.columns]
+            why = (
+                "after a lone '|' that may be an empty cell or a row end"
+                if reader.flat_uncertain
+                else "separated by spaces only"
+            )
+            for cell in _unplaced(spec, positions, flat_tokens, syntax, diags, why):
+                precomputed.setdefault(cell.row, []).append(cell)
+    elif spec.layout == "rows":
+        run_rows: dict[str, list[Token]] = {}
+        for key, row_toks in rows_out.items():
+            present = [t for t in row_toks if t is not None]
+            if (
+                present
+                and len(present) < reader.ncols
+                and (
+                    any(t.glued for t in present)
+                    or needs_split([t.text for t in present], reader.ncols)
+                )
+            ):
+                run_rows[key] = present
+        if run_rows:
+            inputs = [
+                RowInput(
+                    k,
+                    tuple(t.text for t in present),
+                    True if any(t.glued for t in present) else None,
+                )
+                for k, present in run_rows.items()
+            ] + [
+                RowInput(k, tuple(t.text for t in toks if t is not None), False)
+                for k, toks in rows_out.items()
+                if k not in run_rows and all(t is not None for t in toks)
+            ]
+            sol = solve_table(spec, inputs, syntax=syntax, units=units)
+            for key, present in run_rows.items():
+                precomputed[key] = _solved(spec, spec.row(key), sol, present, diags)
 
     replaced = {k for r in spec.rows if r.key in rows_out for k in r.replaces}
     for row in spec.rows:
@@ -431,8 +501,8 @@ def read_table(
             )
         short = [c for c, t in zip(spec.columns, toks, strict=True) if t is None]
         present = [t for t in toks if t is not None]
-        if row.key in unplaced:
-            cells_out.extend(unplaced[row.key])
+        if row.key in precomputed:
+            cells_out.extend(precomputed[row.key])
             continue
         if short and present and not all(t.explicit for t in present):
             cells_out.extend(
@@ -455,6 +525,84 @@ def read_table(
                 continue
             cells_out.append(_cell(spec, row, col, tok, headers.get(col.key), syntax, diags))
     return _table(spec, True, cells_out)
+
+
+def _solved(
+    spec: TableSpec, row: Row, sol: TableSolution, tokens: list[Token], diags: list[Diagnostic]
+) -> list[Cell]:
+    """Cells of a run-together row as the solver proved them (or left them ambiguous); one
+    diagnostic per row for what was proved, one per row for what stays ambiguous."""
+    out: list[Cell] = []
+    proved: list[str] = []
+    rules: set[str] = set()
+    unsure: list[str] = []
+    first_loc: Location | None = None
+    for col in spec.columns:
+        cs = sol.cell(row.key, col.key)
+        tok = (
+            tokens[cs.token_index]
+            if cs.token_index is not None and cs.token_index < len(tokens)
+            else None
+        )
+        raw = cs.source.part if cs.source is not None else None
+        loc = None
+        if tok is not None:
+            off = tok.start + (cs.source.start if cs.source is not None else 0)
+            loc = Location(off, tok.line, len(raw or tok.text), tok.page, tok.grid)
+            first_loc = first_loc or loc
+        if cs.status == "number" and cs.split:
+            proved.append(f"{col.key}={cs.value}")
+            rules.update(cs.resolved_by)
+        elif cs.status == "ambiguous":
+            cands = ", ".join(str(c) for c in dict.fromkeys(cs.candidates)) or "too many"
+            unsure.append(f"{col.key} ∈ {{{cands}}}")
+        elif cs.status == "invalid":
+            diags.append(
+                dg.make(
+                    "GX401",
+                    f"{spec.key}/{row.key}/{col.key}: {cs.note or 'run cannot be split'}",
+                    location=loc,
+                    cells=(CellRef(spec.key, row.key, col.key),),
+                )
+            )
+        out.append(
+            Cell(
+                spec.key,
+                row.key,
+                col.key,
+                cs.status,
+                cs.value,
+                raw,
+                loc,
+                row.label,
+                col.label,
+                None,
+                tuple(dict.fromkeys(cs.candidates)),
+            )
+        )
+    run = " ".join(t.text for t in tokens)
+    where = f"table {spec.key!r}, row {row.label!r}"
+    if proved:
+        by = ", ".join(sorted(rules)) or "the length of the run alone"
+        diags.append(
+            dg.make(
+                "GX404",
+                f"{where}: cells ran together in {run!r}; read {', '.join(proved)}, proved by {by}",
+                location=first_loc,
+                cells=tuple(CellRef(spec.key, row.key, p.split("=")[0]) for p in proved),
+                data={"resolved_by": sorted(rules)},
+            )
+        )
+    if unsure:
+        diags.append(
+            dg.make(
+                "GX402",
+                f"{where}: cells ran together in {run!r}; not proved: {'; '.join(unsure)}",
+                location=first_loc,
+                cells=tuple(CellRef(spec.key, row.key, u.split(" ")[0]) for u in unsure),
+            )
+        )
+    return out
 
 
 def _unplaced(
@@ -528,8 +676,6 @@ def _cell(
     syntax: ValueSyntax,
     diags: list[Diagnostic],
 ) -> Cell:
-    from gxlib.values import find_unit
-
     kind = row.type or col.type
     unit = None
     source: str = "default"

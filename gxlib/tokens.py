@@ -35,6 +35,8 @@ class Token(NamedTuple):
     """False where cells are only separated by spaces: an empty cell leaves no trace there."""
     soft: bool = False
     """An empty cell that may instead be a row end (a lone "|" line in cell-per-line text)."""
+    glued: bool = False
+    """Digits that followed a label with no separator at all: cells may have run together."""
 
 
 ValueLike = Callable[[str], bool]

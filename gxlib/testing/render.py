@@ -9,7 +9,9 @@ Every style is a flattening seen in real reports (see the seeds and docs/how-it-
 * ``markdown`` — Markdown tables with spanned cells repeated, as HTML→Markdown converters do;
 * ``html``     — ``<table>`` with the official rowspan/colspan geometry;
 * ``pdf``      — a PDF text layer: whitespace between cells, long labels wrapped, page-number
-  lines, the 三、本年度办理结果 stub typeset one character per row.
+  lines, the 三、本年度办理结果 stub typeset one character per row;
+* ``dump``     — a crawler's text dump: each row's cells run together with no separator
+  (「行政许可3960181」); what the text does not prove must come back ambiguous.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from gxlib.profiles.model import Profile
 from gxlib.testing.grid import GCell, TableGrid, build_grid
 from gxlib.testing.strategies import GeneratedReport
 
-STYLES = ("pipes", "cells", "tabs", "markdown", "html", "pdf")
+STYLES = ("pipes", "cells", "tabs", "markdown", "html", "pdf", "dump")
 TEXT_STYLES = ("pipes", "cells", "tabs", "markdown", "pdf")
 
 LabelFn = Callable[[str], str]
@@ -110,6 +112,9 @@ def render_grid(
         return "\n".join(out)
     if style == "pdf":
         return _pdf(grid, text, wrap or 18, label)
+    if style == "dump":
+        # a crawler's text dump: each row's cells glued together with no separator at all
+        return "\n".join("".join(text(c) for c in row) for row in rows)
     raise ValueError(f"unknown style {style!r}; styles: {', '.join(STYLES)}")
 
 
