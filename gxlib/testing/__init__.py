@@ -11,7 +11,7 @@ tables, mutate them the ways real documents differ, parse them back and compare:
     def test_my_profile(gen):
         assert_reads_back(gen, gxlib.parse(render_report(gen, "tabs")))
 
-See docs/testing.md. Needs hypothesis (``pip install 'gxlib[testing]'``).
+See docs/testing.md. Needs hypothesis (``pip install 'gxlib[test]'``).
 """
 
 from __future__ import annotations

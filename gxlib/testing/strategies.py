@@ -19,7 +19,7 @@ try:
     from hypothesis import assume
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise MissingExtraError("testing", "hypothesis") from exc
+    raise MissingExtraError("test", "hypothesis") from exc
 
 BODIES = (
     "淄博市大数据局",
