@@ -87,6 +87,20 @@ class TableStats:
     """Of those, the characters in cells holding more than :data:`LONG_CELL` of them."""
 
 
+def clamp_spans(cells: list[RawCell], width: int, attribute: str) -> None:
+    """Cut spans running past the table's last column, noting each repair as GX703."""
+    for c in cells:
+        if c.col + c.colspan > width:
+            c.notes.append(
+                (
+                    "GX703",
+                    f"{attribute} {c.colspan} runs past the last column; clamped to "
+                    f"{width - c.col}",
+                )
+            )
+            c.colspan = width - c.col
+
+
 def is_layout_table(stats: TableStats) -> bool:
     """Whether a table is a layout wrapper to be read as blocks rather than as a grid.
 

@@ -37,6 +37,7 @@ from gxlib.readers._grid import (
     RawCell,
     TableStats,
     TextBuilder,
+    clamp_spans,
     collapse,
     is_layout_table,
 )
@@ -825,17 +826,7 @@ class _Reader:
                 col += span
             above = here
         if placed:
-            edge = max(grid_cols, max(c.col for c in placed) + 1)
-            for c in placed:
-                if c.col + c.colspan > edge:
-                    c.notes.append(
-                        (
-                            "GX703",
-                            f"gridSpan {c.colspan} runs past the last column; "
-                            f"clamped to {edge - c.col}",
-                        )
-                    )
-                    c.colspan = edge - c.col
+            clamp_spans(placed, max(grid_cols, max(c.col for c in placed) + 1), "gridSpan")
         notes = []
         if self.flattened > flattened_before:
             notes.append(

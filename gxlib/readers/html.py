@@ -57,6 +57,7 @@ from gxlib.readers._grid import (
     RawCell,
     TableStats,
     TextBuilder,
+    clamp_spans,
     collapse,
     is_layout_table,
     join_wide_breaks,
@@ -1044,17 +1045,7 @@ def _layout(groups: list[list[list[_Cell]]]) -> list[RawCell]:
                 active = list(merge(active, new))
         base += len(rows)
     if placed:
-        width = _width(placed)
-        for c in placed:
-            if c.col + c.colspan > width:
-                c.notes.append(
-                    (
-                        "GX703",
-                        f"colspan {c.colspan} runs past the last column; clamped to "
-                        f"{width - c.col}",
-                    )
-                )
-                c.colspan = width - c.col
+        clamp_spans(placed, _width(placed), "colspan")
     return placed
 
 
