@@ -80,28 +80,86 @@ class SectionTokens:
 _GLUED = re.compile(r"^(.*?\D)([+\-]?\d[\d.+\-]*)$", re.S)
 
 
+_RUN = re.compile(r"^[+\-]?\d[\d.+\-]*$")
+
+
 def _unglue(
     tokens: list[Token], matches: list[Match | None], labels: SectionLabels
 ) -> tuple[list[Token], list[Match | None]]:
-    """Split a label glued to its digits (「行政许可3960181」, text dumps without separators)
-    into the label and a run token, when the text before the digits is a label."""
+    """Split text that ran together with no separator (crawler dumps) into labels and runs of
+    digits: 「行政许可3960181」, or whole rows in one line 「…权益00000005.属于三类内部事务信息…」.
+    A token is split only when every piece between the labels found in it is a run of digits;
+    the runs are marked ``glued`` so the extractor splits them by the table's arithmetic."""
     out_t: list[Token] = []
     out_m: list[Match | None] = []
     for tok, m in zip(tokens, matches, strict=True):
-        g = _GLUED.match(tok.text) if m is None and tok.text else None
-        lm = labels.match(g.group(1).rstrip()) if g else None
-        if g is None or lm is None or lm.how == "fuzzy":
+        pieces = _label_pieces(tok.text, labels) if m is None and tok.text else None
+        if pieces is None:
             out_t.append(tok)
             out_m.append(m)
             continue
-        head = g.group(1)
-        out_t.append(tok._replace(text=head.rstrip()))
-        out_m.append(lm)
-        out_t.append(
-            tok._replace(text=g.group(2), start=tok.start + len(head), row_start=False, glued=True)
-        )
-        out_m.append(None)
+        first = True
+        for start, text, lm in pieces:
+            out_t.append(
+                tok._replace(
+                    text=text,
+                    start=tok.start + start,
+                    row_start=tok.row_start and first,
+                    glued=lm is None,
+                )
+            )
+            out_m.append(lm)
+            first = False
     return out_t, out_m
+
+
+def _label_pieces(text: str, labels: SectionLabels) -> list[tuple[int, str, Match | None]] | None:
+    """``(offset, text, match)`` pieces of a token made of labels and digit runs, else None."""
+    if not any(ch.isdigit() for ch in text):
+        return None
+    g = _GLUED.match(text)
+    if g is not None:  # the common case: one label, then its digits
+        lm = labels.match(g.group(1).rstrip())
+        if lm is not None and lm.how != "fuzzy":
+            head = g.group(1)
+            return [(0, head.rstrip(), lm), (len(head), g.group(2), None)]
+    forms = labels.forms_by_first_char()
+    pieces: list[tuple[int, str, Match | None]] = []
+    run_start = -1
+    p = 0
+    found = False
+    while p < len(text):
+        hit = None
+        for form in forms.get(text[p], ()):
+            if text.startswith(form, p):
+                hit = form
+                break
+        if hit is not None:
+            if run_start >= 0:
+                if not _RUN.match(text[run_start:p].strip()):
+                    return None
+                pieces.append((run_start, text[run_start:p].strip(), None))
+                run_start = -1
+            lm = labels.match(hit)
+            pieces.append((p, hit, lm))
+            found = True
+            p += len(hit)
+            continue
+        if text[p].isspace() and run_start < 0:
+            p += 1
+            continue
+        if run_start < 0:
+            if not pieces:
+                return None  # text before the first label: not a dump of this table
+            run_start = p
+        p += 1
+    if run_start >= 0:
+        if not _RUN.match(text[run_start:].strip()):
+            return None
+        pieces.append((run_start, text[run_start:].strip(), None))
+    if not found or len(pieces) < 2 or all(m is not None for _, _, m in pieces):
+        return None
+    return pieces
 
 
 def _join_wrapped(

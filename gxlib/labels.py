@@ -72,6 +72,17 @@ class SectionLabels:
         # characters of tall stub labels, which PDF text layers print one per row
         self._stub_chars = frozenset("".join(lab.loose for lab in labels if lab.kind == "group"))
         self._cache: dict[str, Match | None] = {}
+        self._forms: dict[str, tuple[str, ...]] | None = None
+
+    def forms_by_first_char(self) -> dict[str, tuple[str, ...]]:
+        """Printed label forms by first character, longest first (for scanning dumps)."""
+        if self._forms is None:
+            by: dict[str, list[str]] = defaultdict(list)
+            for lab in self.labels:
+                if len(lab.form) >= 2:
+                    by[lab.form[0]].append(lab.form)
+            self._forms = {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in by.items()}
+        return self._forms
 
     def match(self, text: str) -> Match | None:
         if not text:

@@ -17,11 +17,12 @@ PROFILES = profiles.available()
 RESOLVED: Counter[str] = Counter()
 
 
+@pytest.mark.parametrize("style", ["dump", "dump-line"])
 @pytest.mark.parametrize("profile", PROFILES)
 @given(data=st.data())
-def test_run_together_never_wrong(profile: str, data: st.DataObject) -> None:
+def test_run_together_never_wrong(profile: str, style: str, data: st.DataObject) -> None:
     gen = data.draw(reports(profile, blanks=False, placeholders=False))
-    report = gxlib.parse(render_report(gen, "dump"))
+    report = gxlib.parse(render_report(gen, style))
     assert report.profile == gen.profile
     for (t, r, c), exp in gen.cells.items():
         if exp.status != "number":
@@ -34,7 +35,8 @@ def test_run_together_never_wrong(profile: str, data: st.DataObject) -> None:
             if cell.status == "ambiguous" and cell.candidates:
                 assert exp.value in cell.candidates, (t, r, c, cell, exp)
         if t == "requests":
-            RESOLVED[f"{profile} {'resolved' if cell.status == 'number' else 'other'}"] += 1
+            state = "resolved" if cell.status == "number" else "other"
+            RESOLVED[f"{profile} {style} {state}"] += 1
 
 
 def test_examples_from_the_issue() -> None:
@@ -52,9 +54,8 @@ def test_examples_from_the_issue() -> None:
 
 
 def test_share_resolved_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
-    for profile in PROFILES:
-        done = RESOLVED[f"{profile} resolved"]
-        total = done + RESOLVED[f"{profile} other"]
-        if total:
-            print(f"{profile}: {done}/{total} section 三 cells resolved ({done / total:.1%})")
+    for key in sorted({k.rsplit(" ", 1)[0] for k in RESOLVED}):
+        done = RESOLVED[f"{key} resolved"]
+        total = done + RESOLVED[f"{key} other"]
+        print(f"{key}: {done}/{total} section 三 cells resolved ({done / total:.1%})")
     assert True

@@ -24,7 +24,7 @@ from gxlib.profiles.model import Profile
 from gxlib.testing.grid import GCell, TableGrid, build_grid
 from gxlib.testing.strategies import GeneratedReport
 
-STYLES = ("pipes", "cells", "tabs", "markdown", "html", "pdf", "dump")
+STYLES = ("pipes", "cells", "tabs", "markdown", "html", "pdf", "dump", "dump-line")
 TEXT_STYLES = ("pipes", "cells", "tabs", "markdown", "pdf")
 
 LabelFn = Callable[[str], str]
@@ -115,6 +115,9 @@ def render_grid(
     if style == "dump":
         # a crawler's text dump: each row's cells glued together with no separator at all
         return "\n".join("".join(text(c) for c in row) for row in rows)
+    if style == "dump-line":
+        # the same, with the rows run together too: a whole table on one line
+        return "".join("".join(text(c) for c in row) for row in rows)
     raise ValueError(f"unknown style {style!r}; styles: {', '.join(STYLES)}")
 
 
