@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import gxlib
@@ -138,3 +138,17 @@ def test_template_drift_is_read_and_reported(profile: str, data: st.DataObject) 
     assert_reads_back(gen, report)
     drift = [d for d in report.diagnostics if d.code == "GX303"]
     assert len(drift) == gen.extra["drift"], [d.message for d in drift]
+
+
+@pytest.mark.skipif(
+    not HAVE_LXML or importlib.util.find_spec("docx") is None,
+    reason="needs the docx extra and python-docx",
+)
+@pytest.mark.parametrize("profile", PROFILES)
+@settings(max_examples=15)  # building DOCX files is slow; the geometry is the same each time
+@given(data=st.data())
+def test_docx_round_trip(profile: str, data: st.DataObject) -> None:
+    from gxlib.testing import render_docx
+
+    gen = data.draw(reports(profile))
+    assert_reads_back(gen, gxlib.parse(render_docx(gen)))

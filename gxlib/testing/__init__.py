@@ -26,7 +26,7 @@ from gxlib.testing.mutate import (
     crlf,
     encode,
 )
-from gxlib.testing.render import STYLES, TEXT_STYLES, render_grid, render_report
+from gxlib.testing.render import STYLES, TEXT_STYLES, render_docx, render_grid, render_report
 from gxlib.testing.strategies import Expected, GeneratedReport, reports
 
 
@@ -72,6 +72,7 @@ __all__ = [
     "crlf",
     "encode",
     "mismatches",
+    "render_docx",
     "render_grid",
     "render_report",
     "reports",
