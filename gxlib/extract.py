@@ -66,6 +66,8 @@ class SectionTokens:
     ) -> None:
         self.heading_found = heading_found
         self.value_like = value_like
+        self.grid_widths: dict[int, int] = {}
+        """Width of each grid the tokens came from: its value columns are the rightmost."""
         matches: list[Match | None] = [
             None if (labels is None or not t.text or value_like(t.text)) else labels.match(t.text)
             for t in tokens
@@ -216,7 +218,9 @@ def section_tokens(
         pos = max(pos, placed.end)
     if pos < end:
         out.extend(tokenize(doc.text, pos, end, line_at(pos), value_like))
-    return SectionTokens(out, labels, value_like, span.found)
+    st = SectionTokens(out, labels, value_like, span.found)
+    st.grid_widths = {p.grid.index: p.grid.n_cols for p in doc.grids}
+    return st
 
 
 @lru_cache(maxsize=64)
@@ -326,7 +330,13 @@ class TableReader:
                     continue
                 break
             if not tok.text:
-                if not crossed:
+                # in a grid, an empty cell left of the value columns is a split stub, not data
+                in_stub = tok.grid is not None and tok.grid[2] < (
+                    self.st.grid_widths.get(tok.grid[0], 0) - self.ncols
+                    if self.spec.layout == "rows"
+                    else 0
+                )
+                if not crossed and not in_stub:
                     cells.append(tok)
                 j += 1
                 continue

@@ -46,6 +46,8 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
         pos = end + 1
         line_no += 1
         s = raw.strip()
+        if s.endswith("|") and s.count("|") == 1:
+            s = s[:-1].strip()  # a heading that is the only cell of a table row
         if not s or len(s) > 8 * MAX_HEADING or "|" in s or "\t" in s.strip():
             continue
         canon = canonical(s)
