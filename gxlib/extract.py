@@ -79,10 +79,11 @@ class SectionTokens:
         self.matches = matches
 
 
-_GLUED = re.compile(r"^(.*?\D)([+\-]?\d[\d.+\-]*)$", re.S)
+# digits glued after text; a run of values ends in a digit (「1.」 is a wrapped row number)
+_GLUED = re.compile(r"^(.*?\D)([+\-]?\d(?:[\d.+\-]*\d)?)$", re.S)
 
 
-_RUN = re.compile(r"^[+\-]?\d[\d.+\-]*$")
+_RUN = re.compile(r"^[+\-]?\d(?:[\d.+\-]*\d)?$")
 
 
 def _unglue(
