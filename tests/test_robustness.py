@@ -134,7 +134,7 @@ def test_row_removed_or_duplicated(profile: str, data: st.DataObject) -> None:
         _no_wrong_values(gen, report)
         assert any(d.code in ("GX203", "GX204", "GX202") for d in report.diagnostics)
     else:
-        damaged = [*lines[:i + 1], lines[i], *lines[i + 1:]]
+        damaged = [*lines[: i + 1], lines[i], *lines[i + 1 :]]
         report = gxlib.parse("\n".join(damaged))
         assert not mismatches(gen, report)
         assert any(d.code == "GX205" for d in report.diagnostics)
