@@ -167,6 +167,65 @@ def bench_runs() -> None:
         )
 
 
+def bench_large(gens: list) -> None:  # type: ignore[type-arg]
+    section("large inputs: HTML up to 5 MB, PDF up to 200 pages")
+    gen = gens[0]
+    prose = (
+        "<p>本年度，我单位认真贯彻落实条例要求，及时、准确地公开政府信息，各项工作有序推进。</p>\n"
+    )
+    try:
+        import lxml  # noqa: F401
+
+        page = render_report(gen, "html")
+        base = None
+        for k in (1, 10, 100):
+            filler = prose * (450 * k)
+            doc = page.replace("<p>一、", filler + "<p>一、", 1).encode("utf-8")
+            t0 = time.perf_counter()
+            gxlib.parse(doc)
+            ms = (time.perf_counter() - t0) * 1000
+            base = base or ms
+            print(f"HTML {len(doc) / 2**20:6.2f} MB: {ms:9.1f} ms ({ms / base:5.1f}x)")
+    except ImportError:
+        print("HTML: skipped (pip install 'gxlib[html]')")
+    try:
+        import pdfplumber  # noqa: F401
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.pdfgen import canvas
+    except ImportError:
+        print("PDF: skipped (needs gxlib[pdf] and reportlab)")
+        return
+    import io
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    base = None
+    for pages in (2, 20, 200):
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf)
+        for n in range(pages):
+            c.setFont("STSong-Light", 11)
+            for i in range(40):
+                c.drawString(
+                    50, 800 - 18 * i, "本年度，我单位认真贯彻落实条例要求，及时公开政府信息。"
+                )
+            y = 60
+            for j in range(4):  # a small ruled table on every page
+                c.rect(50 + 120 * j, y, 120, 20)
+                c.drawString(55 + 120 * j, y + 6, "行政许可" if j == 0 else str(n + j))
+            c.showPage()
+        c.save()
+        data = buf.getvalue()
+        t0 = time.perf_counter()
+        gxlib.parse(data)
+        ms = (time.perf_counter() - t0) * 1000
+        base = base or ms / pages
+        print(
+            f"PDF {pages:>3} pages ({len(data) / 1024:7.0f} KB): {ms:9.0f} ms "
+            f"= {ms / pages:6.1f} ms/page ({ms / pages / base:4.2f}x the 2-page rate)"
+        )
+
+
 def bench_pdf() -> None:
     section("PDF")
     pdfs = sorted((ROOT / "tests/data/pdf").glob("*.pdf"))
@@ -184,8 +243,8 @@ def bench_pdf() -> None:
             print(f"{p.name}: {exc}")
             continue
         ms = (time.perf_counter() - t0) * 1000
-        pages = r.steps and next((s.why for s in r.steps if s.what == "pages"), "")
-        print(f"{p.name}: {ms:.0f} ms ({len(data) / 1024:.0f} KB) {pages}")
+        pages = next((s.why for s in r.steps if s.what == "pages"), "")
+        print(f"{p.name}: {ms:.0f} ms ({len(data) / 1024:.0f} KB, {pages})")
 
 
 def main() -> None:
@@ -200,6 +259,7 @@ def main() -> None:
     bench_growth(reps, gens)
     bench_runs()
     bench_pdf()
+    bench_large(gens)
 
 
 if __name__ == "__main__":
