@@ -141,7 +141,9 @@ def test_stand_in_row_not_counted_twice() -> None:
 
 
 def test_wrapped_row_number_is_not_a_glued_value() -> None:
-    text = ("三、收到和处理政府信息公开申请情况\n（四）无法提供1.\n"
-            "本机关不掌握相关政府信息  2  0  0  0  0  0  2\n")
+    text = (
+        "三、收到和处理政府信息公开申请情况\n（四）无法提供1.\n"
+        "本机关不掌握相关政府信息  2  0  0  0  0  0  2\n"
+    )
     r = gxlib.parse(text, profile="gov-2021")
     assert r.value("requests", "unavailable.not_held", "total") == 2
