@@ -152,3 +152,17 @@ def test_docx_round_trip(profile: str, data: st.DataObject) -> None:
 
     gen = data.draw(reports(profile))
     assert_reads_back(gen, gxlib.parse(render_docx(gen)))
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("pdfplumber") is None or importlib.util.find_spec("reportlab") is None,
+    reason="needs the pdf extra and reportlab",
+)
+@pytest.mark.parametrize("profile", PROFILES)
+@settings(max_examples=8)  # a PDF takes ~0.5 s to write and read; the geometry is the same
+@given(data=st.data())
+def test_pdf_round_trip(profile: str, data: st.DataObject) -> None:
+    from gxlib.testing import render_pdf
+
+    gen = data.draw(reports(profile))
+    assert_reads_back(gen, gxlib.parse(render_pdf(gen)))

@@ -166,7 +166,7 @@ def _table(page: Any, table: Any, number: int, index: int, out: _Builder) -> Non
         if (r0, c0) in seen or r1 <= r0 or c1 <= c0:
             continue
         seen.add((r0, c0))
-        text = page.crop(b, strict=False).extract_text() or ""
+        text = _text_in(page, b)
         cells.append((r0, c0, r1 - r0, c1 - c0, _clean(text)))
     cells.sort()
     start = out.length
@@ -196,6 +196,21 @@ def _table(page: Any, table: Any, number: int, index: int, out: _Builder) -> Non
     n_cols = max((c[1] + c[3] for c in cells), default=0)
     grid = Grid(tuple(placed), n_rows, n_cols, index, number)
     out.grids.append(PlacedGrid(grid, start, out.length))
+
+
+def _text_in(page: Any, box: tuple[float, float, float, float]) -> str:
+    """The text of the characters whose centre lies in ``box``: a character that only touches
+    the cell (a neighbour's, drawn close to the rule) is not part of it."""
+    x0, top, x1, bottom = box
+
+    def inside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return False
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return x0 <= cx <= x1 and top <= cy <= bottom
+
+    return page.filter(inside).extract_text() or ""
 
 
 def _edges(values: list[float], tolerance: float = 2.0) -> list[float]:

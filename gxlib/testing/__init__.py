@@ -26,7 +26,14 @@ from gxlib.testing.mutate import (
     crlf,
     encode,
 )
-from gxlib.testing.render import STYLES, TEXT_STYLES, render_docx, render_grid, render_report
+from gxlib.testing.render import (
+    STYLES,
+    TEXT_STYLES,
+    render_docx,
+    render_grid,
+    render_pdf,
+    render_report,
+)
 from gxlib.testing.strategies import Expected, GeneratedReport, reports
 
 
@@ -74,6 +81,7 @@ __all__ = [
     "mismatches",
     "render_docx",
     "render_grid",
+    "render_pdf",
     "render_report",
     "reports",
 ]
