@@ -206,11 +206,11 @@ def _text_in(page: Any, box: tuple[float, float, float, float]) -> str:
     def inside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
             return False
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
+        cx = (float(obj["x0"]) + float(obj["x1"])) / 2
+        cy = (float(obj["top"]) + float(obj["bottom"])) / 2
         return x0 <= cx <= x1 and top <= cy <= bottom
 
-    return page.filter(inside).extract_text() or ""
+    return str(page.filter(inside).extract_text() or "")
 
 
 def _edges(values: list[float], tolerance: float = 2.0) -> list[float]:
