@@ -7,6 +7,7 @@
 """
 
 from gxlib import diagnostics, profiles
+from gxlib.batch import BatchError, parse_many
 from gxlib.diagnostics import Diagnostic
 from gxlib.document import Document, Location, Step
 from gxlib.errors import (
@@ -19,13 +20,24 @@ from gxlib.errors import (
     UnknownProfileError,
     UnreadableInputError,
 )
+from gxlib.frames import (
+    SCHEMA,
+    ContinuityIssue,
+    check_continuity,
+    diagnostics_frame,
+    harmonise,
+    to_pandas,
+)
 from gxlib.parse import parse, parse_bytes, parse_document
 from gxlib.report import Cell, Metadata, Report, Section, Table
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "SCHEMA",
+    "BatchError",
     "Cell",
+    "ContinuityIssue",
     "Diagnostic",
     "Document",
     "GxlibError",
@@ -43,9 +55,14 @@ __all__ = [
     "UnknownProfileError",
     "UnreadableInputError",
     "__version__",
+    "check_continuity",
     "diagnostics",
+    "diagnostics_frame",
+    "harmonise",
     "parse",
     "parse_bytes",
     "parse_document",
+    "parse_many",
     "profiles",
+    "to_pandas",
 ]

@@ -1,7 +1,18 @@
 """The ``gxlib`` command line.
 
-Exit codes: 0 success; 1 some document had error diagnostics (with ``--strict``) or failed to
-parse; 2 usage error.
+Exit codes:
+
+* 0 — success: every input parsed (and, with ``--strict``, none had error diagnostics);
+* 1 — some input failed to parse (unreadable, timed out, crashed its worker) or, with
+  ``--strict``, some report had error diagnostics; the other inputs are still written;
+* 2 — usage error (no input files, an option combination that cannot work, e.g. ``-f parquet``
+  without ``-o`` or ``--resume`` with a format that cannot be appended to);
+* 130 — interrupted (Ctrl-C); with ``-o`` and ``-f jsonl``/``csv`` what was written is complete
+  records and ``--resume`` continues from there.
+
+``gxlib parse`` parses in parallel (``--workers``, default all cores) and writes in input order.
+A summary (parsed, errors, by profile, by diagnostic code) goes to stderr at the end; a progress
+bar too when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -10,13 +21,16 @@ import argparse
 import contextlib
 import csv
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import gxlib
 from gxlib import diagnostics as dg
+from gxlib.batch import BatchError
 from gxlib.errors import GxlibError
 from gxlib.report import Report
 
@@ -70,44 +84,232 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if not paths:
         print("gxlib: no input files", file=sys.stderr)
         return 2
+    if args.format == "parquet" and not args.output:
+        print("gxlib: -f parquet needs -o FILE", file=sys.stderr)
+        return 2
+    if args.resume and (not args.output or args.format not in ("jsonl", "csv")):
+        print("gxlib: --resume needs -o FILE and -f jsonl or csv", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print("gxlib: --workers must be at least 1", file=sys.stderr)
+        return 2
+    skipped = 0
+    append = False
+    if args.resume:
+        done = _resume_ids(Path(args.output), args.format)
+        append = Path(args.output).exists() and Path(args.output).stat().st_size > 0
+        if done:
+            from gxlib.batch import file_id
+
+            kept = [p for p in paths if file_id(p) not in done]
+            skipped = len(paths) - len(kept)
+            paths = kept
+    if args.format == "parquet":
+        return _write_parquet(paths, args)
     with contextlib.ExitStack() as stack:
         out: TextIO = (
-            stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
+            stack.enter_context(
+                open(args.output, "a" if append else "w", encoding="utf-8", newline="")
+            )
             if args.output
             else sys.stdout
         )
-        return _write_reports(paths, args, out)
+        return _write_reports(paths, args, out, header=not append, skipped=skipped)
 
 
-def _write_reports(paths: list[Path], args: argparse.Namespace, out: TextIO) -> int:
+def _resume_ids(path: Path, fmt: str) -> set[str]:
+    """Report ids already in an output file. A last line cut short by a kill is removed first,
+    so that what is appended starts on a line of its own."""
+    if not path.exists():
+        return set()
+    with open(path, "rb+") as fh:
+        data = fh.read()
+        if data and not data.endswith(b"\n"):
+            fh.truncate(data.rfind(b"\n") + 1)
+            data = data[: data.rfind(b"\n") + 1]
+    ids: set[str] = set()
+    text = data.decode("utf-8", errors="replace")
+    if fmt == "jsonl":
+        for line in text.splitlines():
+            with contextlib.suppress(ValueError):
+                rid = json.loads(line).get("report_id")
+                if rid:
+                    ids.add(rid)
+    else:
+        for rec in csv.DictReader(text.splitlines()):
+            if rec.get("report_id"):
+                ids.add(rec["report_id"])
+    return ids
+
+
+class _Progress:
+    """tqdm when installed, else a counter; only when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.n = 0
+        self.bar: Any = None
+        self.on = sys.stderr.isatty()
+        if self.on:
+            try:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total, unit="doc", file=sys.stderr)
+            except ImportError:
+                pass
+
+    def update(self) -> None:
+        self.n += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        elif self.on:
+            sys.stderr.write(f"\r{self.n}/{self.total}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.on:
+            sys.stderr.write("\n")
+
+
+class _Summary:
+    def __init__(self, skipped: int = 0) -> None:
+        self.parsed = 0
+        self.errors = 0
+        self.skipped = skipped
+        self.profiles: Counter[str] = Counter()
+        self.codes: Counter[str] = Counter()
+        self.failures: Counter[str] = Counter()
+
+    def add(self, result: Report | BatchError) -> None:
+        if isinstance(result, BatchError):
+            self.errors += 1
+            self.failures[result.error] += 1
+            return
+        self.parsed += 1
+        self.profiles[result.profile] += 1
+        self.codes.update(d.code for d in result.diagnostics)
+
+    def write(self) -> None:
+        def fmt(c: Counter[str]) -> str:
+            return ", ".join(f"{k}={v}" for k, v in sorted(c.items())) or "-"
+
+        skipped = f", skipped {self.skipped} (already in output)" if self.skipped else ""
+        print(
+            f"gxlib: parsed {self.parsed}, errors {self.errors}{skipped}\n"
+            f"  by profile: {fmt(self.profiles)}\n"
+            f"  by diagnostic code: {fmt(self.codes)}"
+            + (f"\n  errors: {fmt(self.failures)}" if self.failures else ""),
+            file=sys.stderr,
+        )
+
+
+def _results(paths: list[Path], args: argparse.Namespace) -> Iterator[Report | BatchError]:
+    from gxlib.batch import parse_many
+
+    workers = args.workers or min(os.cpu_count() or 1, max(len(paths), 1))
+    return parse_many(
+        paths, workers=workers, timeout=args.timeout, profile=args.profile, ordered=True
+    )
+
+
+def _write_reports(
+    paths: list[Path],
+    args: argparse.Namespace,
+    out: TextIO,
+    *,
+    header: bool = True,
+    skipped: int = 0,
+) -> int:
     failed = 0
     writer: Any = None
-    for path in paths:
+    summary = _Summary(skipped)
+    progress = _Progress(len(paths))
+    try:
+        for result in _results(paths, args):
+            progress.update()
+            summary.add(result)
+            if isinstance(result, BatchError):
+                failed += 1
+                if args.format == "jsonl":
+                    out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+                else:
+                    print(f"gxlib: {result.source}: {result.message}", file=sys.stderr)
+                out.flush()
+                continue
+            report = result
+            if args.strict and report.errors:
+                failed += 1
+            if args.format == "table":
+                format_tables(report, out)
+            elif args.format == "json":
+                out.write(report.to_json(indent=2) + "\n")
+            elif args.format == "jsonl":
+                out.write(report.to_json() + "\n")
+            elif args.format == "csv":
+                records = report.to_records()
+                if writer is None and records:
+                    writer = csv.DictWriter(out, fieldnames=list(records[0]))
+                    if header:
+                        writer.writeheader()
+                for r in records:
+                    writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+            # a kill loses at most the document being written: --resume relies on it
+            out.flush()
+    except KeyboardInterrupt:
+        progress.close()
+        summary.write()
+        return 130
+    progress.close()
+    summary.write()
+    return 1 if failed else 0
+
+
+def _write_parquet(paths: list[Path], args: argparse.Namespace) -> int:
+    from gxlib.errors import MissingExtraError
+    from gxlib.frames import SCHEMA, records
+
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise MissingExtraError("parquet", "pyarrow") from exc
+    schema = SCHEMA.arrow()
+    failed = 0
+    summary = _Summary()
+    progress = _Progress(len(paths))
+    batch: list[Report] = []
+
+    def flush(writer: Any) -> None:
+        recs = records(batch)
+        if recs:
+            writer.write_table(pa.Table.from_pylist(recs, schema=schema))
+        batch.clear()
+
+    # one row group per 64 reports keeps memory flat and the file readable in pieces
+    with pq.ParquetWriter(args.output, schema) as writer:
         try:
-            report = gxlib.parse(path, profile=args.profile)
-        except GxlibError as exc:
-            failed += 1
-            if args.format == "jsonl":
-                record = {"source": str(path), "error": type(exc).__name__, "message": str(exc)}
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                print(f"gxlib: {path}: {exc}", file=sys.stderr)
-            continue
-        if args.strict and report.errors:
-            failed += 1
-        if args.format == "table":
-            format_tables(report, out)
-        elif args.format == "json":
-            out.write(report.to_json(indent=2) + "\n")
-        elif args.format == "jsonl":
-            out.write(report.to_json() + "\n")
-        elif args.format == "csv":
-            records = report.to_records()
-            if writer is None and records:
-                writer = csv.DictWriter(out, fieldnames=list(records[0]))
-                writer.writeheader()
-            for r in records:
-                writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+            for result in _results(paths, args):
+                progress.update()
+                summary.add(result)
+                if isinstance(result, BatchError):
+                    failed += 1
+                    print(f"gxlib: {result.source}: {result.message}", file=sys.stderr)
+                    continue
+                if args.strict and result.errors:
+                    failed += 1
+                batch.append(result)
+                if len(batch) >= 64:
+                    flush(writer)
+            flush(writer)
+        except KeyboardInterrupt:
+            flush(writer)
+            progress.close()
+            summary.write()
+            return 130
+    progress.close()
+    summary.write()
     return 1 if failed else 0
 
 
@@ -175,10 +377,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="parse reports and print or write their tables")
     p.add_argument("paths", nargs="+", help="files, folders or globs")
     p.add_argument("-r", "--recursive", action="store_true")
-    p.add_argument("-f", "--format", choices=["table", "json", "jsonl", "csv"], default="table")
+    p.add_argument(
+        "-f", "--format", choices=["table", "json", "jsonl", "csv", "parquet"], default="table"
+    )
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.add_argument("--profile", help="force a profile id (default: detect)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a report has errors")
+    p.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    p.add_argument("--timeout", type=float, default=None, help="seconds allowed per document")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip inputs whose report id is already in the -o file, and append (jsonl, csv)",
+    )
     p.set_defaults(func=_cmd_parse)
     d = sub.add_parser("detect", help="show the detected profile and the ranking")
     d.add_argument("paths", nargs="+")

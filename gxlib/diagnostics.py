@@ -233,6 +233,24 @@ CODES: dict[str, CodeInfo] = _codes(
         "The issuing body or report year could not be read from the title or signature.",
         "Nothing to do, or supply the metadata from the file's source.",
     ),
+    # -- across documents ----------------------------------------------------------------------
+    CodeInfo(
+        "GX801",
+        "carry-over-mismatch",
+        "error",
+        "Carried-over requests do not match",
+        "结转下年度继续办理 of one year's report differs from 上年结转政府信息公开申请数量 of "
+        "the same body's next report, in the column named.",
+        "One of the two reports is wrong or was misread: check both cells.",
+    ),
+    CodeInfo(
+        "GX802",
+        "carry-over-not-checkable",
+        "info",
+        "Carry-over could not be checked",
+        "One side of the year-to-year carry-over is not a number (blank, missing...).",
+        "Nothing to do, or fill in the cells.",
+    ),
     # -- readers ----------------------------------------------------------------------------
     CodeInfo(
         "GX701",

@@ -177,6 +177,18 @@ class Report:
             )
         return out
 
+    def to_pandas(self, wide: bool = False, table: str | None = None) -> Any:
+        """A data frame: tidy (one row per cell) or, with ``wide=True`` and ``table=``, that
+        table as rows × columns. Needs ``gxlib[pandas]``; see :mod:`gxlib.frames`."""
+        from gxlib.frames import report_to_pandas
+
+        return report_to_pandas(self, wide=wide, table=table)
+
+    def _repr_html_(self) -> str | None:
+        from gxlib.frames import report_html
+
+        return report_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         from gxlib.serialize import report_to_dict
 

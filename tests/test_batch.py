@@ -1,0 +1,148 @@
+"""parse_many: every input comes back once, as a report or an error record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import gxlib
+from gxlib.batch import BatchError, file_id, parse_many
+from gxlib.report import Report
+
+ROOT = Path(__file__).parents[1]
+SOURCES = sorted((ROOT / "tests" / "data" / "seeds").glob("*.txt")) + sorted(
+    (ROOT / "examples" / "reports").glob("*.txt")
+)
+DOC_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def make_corpus(folder: Path, n: int) -> list[Path]:
+    """n distinct report files: copies of the seeds, each with its own trailing line."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        src = SOURCES[i % len(SOURCES)]
+        dst = folder / f"r{i:04d}{src.suffix}"
+        # some seeds are byte-identical to bundled examples: make every id unique
+        dst.write_bytes(src.read_bytes() + f"\n{i}\n".encode())
+        out.append(dst)
+    return out
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> list[Path]:
+    paths = make_corpus(tmp_path / "c", 12)
+    doc = tmp_path / "c" / "legacy.doc"
+    doc.write_bytes(DOC_MAGIC + b"\x00" * 64)
+    return [*paths[:6], doc, tmp_path / "does-not-exist.txt", *paths[6:]]
+
+
+def by_source(results: list[Report | BatchError]) -> dict[str, Report | BatchError]:
+    out: dict[str, Report | BatchError] = {}
+    for r in results:
+        assert r.source is not None
+        assert r.source not in out, f"{r.source} came back twice"
+        out[r.source] = r
+    return out
+
+
+def test_broken_inputs_become_error_records_and_the_rest_parse(corpus: list[Path]) -> None:
+    results = by_source(list(parse_many(corpus, workers=1)))
+    assert set(results) == {str(p) for p in corpus}
+    errors = {Path(k).name: v for k, v in results.items() if isinstance(v, BatchError)}
+    assert set(errors) == {"legacy.doc", "does-not-exist.txt"}
+    assert all(e.error == "UnreadableInputError" for e in errors.values())
+    assert "legacy Word" in errors["legacy.doc"].message
+    assert errors["legacy.doc"].report_id == file_id(corpus[6])
+    assert errors["does-not-exist.txt"].report_id is None
+    reports = [v for v in results.values() if isinstance(v, Report)]
+    assert len(reports) == 12
+    for r in reports:
+        assert r.report_id == file_id(r.source or "")
+        assert r == gxlib.parse(Path(r.source or ""))
+
+
+def test_two_workers_give_what_one_gives(corpus: list[Path]) -> None:
+    one = by_source(list(parse_many(corpus, workers=1)))
+    two = by_source(list(parse_many(corpus, workers=2, timeout=60)))
+    assert one == two
+    ordered = list(parse_many(corpus, workers=2, ordered=True))
+    assert [r.source for r in ordered] == [str(p) for p in corpus]
+
+
+def test_paths_are_consumed_lazily(tmp_path: Path) -> None:
+    paths = make_corpus(tmp_path, 3)
+    taken: list[Path] = []
+
+    def gen() -> object:
+        for p in paths:
+            taken.append(p)
+            yield p
+
+    it = parse_many(gen(), workers=1)  # type: ignore[arg-type]
+    first = next(it)
+    assert isinstance(first, Report) and len(taken) == 1
+    assert len(list(it)) == 2
+
+
+def test_a_document_over_the_time_limit_becomes_an_error(corpus: list[Path]) -> None:
+    # in-process (SIGALRM) and in a pool (the worker is killed and replaced)
+    for workers in (1, 2):
+        sample = corpus[:3]
+        results = by_source(list(parse_many(sample, workers=workers, timeout=1e-6)))
+        assert set(results) == {str(p) for p in sample}
+        timeouts = [r for r in results.values() if isinstance(r, BatchError)]
+        assert timeouts and all(t.error == "Timeout" for t in timeouts)
+        assert all(isinstance(r, Report | BatchError) for r in results.values())
+    again = by_source(list(parse_many(corpus[:3], workers=1, timeout=30)))
+    assert all(isinstance(r, Report) for r in again.values())
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_document_that_hangs_is_stopped_and_the_run_goes_on(tmp_path: Path) -> None:
+    import os
+
+    paths = make_corpus(tmp_path / "c", 4)
+    fifo = tmp_path / "c" / "hangs.txt"
+    os.mkfifo(fifo)  # opening it for reading blocks forever: a real hang, not a slow parse
+    inputs = [paths[0], fifo, *paths[1:]]
+    results = by_source(list(parse_many(inputs, workers=2, timeout=1.0, ordered=True)))
+    assert set(results) == {str(p) for p in inputs}
+    hung = results[str(fifo)]
+    assert isinstance(hung, BatchError) and hung.error == "Timeout"
+    assert all(isinstance(results[str(p)], Report) for p in paths)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_worker_that_dies_becomes_an_error_and_nothing_is_lost(tmp_path: Path) -> None:
+    import multiprocessing
+    import os
+    import signal
+    import threading
+
+    paths = make_corpus(tmp_path / "c", 6)
+    fifo = tmp_path / "c" / "stuck.txt"
+    os.mkfifo(fifo)  # keeps its worker busy until the killer below strikes
+    inputs = [paths[0], fifo, *paths[1:]]
+    finished = threading.Event()
+
+    def killer() -> None:
+        # the normal documents take milliseconds; a second later only the stuck one is in
+        # flight, so each kill hits the worker holding it (first as a suspect, then alone)
+        while not finished.wait(1.0):
+            for child in multiprocessing.active_children():
+                if child.pid is not None:
+                    os.kill(child.pid, signal.SIGKILL)
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    try:
+        results = by_source(list(parse_many(inputs, workers=2, timeout=30)))
+    finally:
+        finished.set()
+        thread.join()
+    assert set(results) == {str(p) for p in inputs}
+    dead = results[str(fifo)]
+    assert isinstance(dead, BatchError) and dead.error == "WorkerCrashed"
+    assert all(isinstance(results[str(p)], Report) for p in paths)
