@@ -9,6 +9,7 @@ unnumbered — and the best set in document order is chosen.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from attrs import frozen
 
@@ -34,10 +35,6 @@ class SectionSpan:
 
 
 def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
-    titles = [
-        (i, [match_key(t) for t in (s.title, *s.variants)], s.number)
-        for i, s in enumerate(profile.sections)
-    ]
     candidates: list[tuple[int, int, float, int, int, str, int]] = []
     pos = 0
     line_no = 1
@@ -61,19 +58,8 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
         rest = match_key(canon[m.end() :] if m else canon)
         if not rest:
             continue
-        for idx, keys, sec_number in titles:
-            best = None
-            for k in keys:
-                if rest == k:
-                    best = 0
-                    break
-                lim = len(k) // 5
-                if lim and abs(len(rest) - len(k)) <= lim:
-                    d = edit_distance(rest, k, lim)
-                    if d <= lim and (best is None or d < best):
-                        best = d
-            if best is None:
-                continue
+        for idx, best in _title_distances(profile, rest):
+            sec_number = profile.sections[idx].number
             if number is not None:
                 score = 3.0 if number == sec_number else 0.5
             elif arabic is not None:
@@ -112,6 +98,28 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
             body = min(body, len(text))
             spans.append(SectionSpan(sec.key, False, None, body, body, max(stop, body), 0))
     return spans
+
+
+@lru_cache(maxsize=8192)
+def _title_distances(profile: Profile, rest: str) -> tuple[tuple[int, int], ...]:
+    """(section index, edit distance) of every section title or variant ``rest`` can be."""
+    out = []
+    rset = set(rest)
+    for idx, sec in enumerate(profile.sections):
+        best = None
+        for k in (match_key(t) for t in (sec.title, *sec.variants)):
+            if rest == k:
+                best = 0
+                break
+            lim = len(k) // 5
+            # within distance lim, at most lim of the title's characters can be absent
+            if lim and abs(len(rest) - len(k)) <= lim and len(set(k) - rset) <= lim:
+                d = edit_distance(rest, k, lim)
+                if d <= lim and (best is None or d < best):
+                    best = d
+        if best is not None:
+            out.append((idx, best))
+    return tuple(out)
 
 
 def _best_chain(
