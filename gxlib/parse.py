@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import os
 from pathlib import Path
 
 from gxlib import diagnostics as dg
@@ -66,6 +65,7 @@ def parse_bytes(
 def _load(source: object) -> tuple[bytes | str, str | None]:
     from gxlib.decoding import read_source
 
+    # A str is text, unless it is one short line naming an existing file: parse("report.txt")
     if isinstance(source, str) and "\n" not in source and len(source) < _MAX_PATH_LEN:
         try:
             is_file = Path(source).is_file()
@@ -73,8 +73,6 @@ def _load(source: object) -> tuple[bytes | str, str | None]:
             is_file = False
         if is_file:
             return read_source(Path(source))
-    if isinstance(source, os.PathLike):
-        return read_source(source)
     return read_source(source)
 
 
