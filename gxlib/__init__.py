@@ -6,6 +6,8 @@
 2
 """
 
+from typing import TYPE_CHECKING, Any
+
 from gxlib import diagnostics, profiles
 from gxlib.batch import BatchError, parse_many
 from gxlib.diagnostics import Diagnostic
@@ -66,3 +68,16 @@ __all__ = [
     "profiles",
     "to_pandas",
 ]
+
+
+if TYPE_CHECKING:
+    from gxlib.dask_support import to_dask as to_dask
+
+
+def __getattr__(name: str) -> Any:
+    # lazy: `import gxlib` must not import dask (or pandas)
+    if name == "to_dask":
+        from gxlib.dask_support import to_dask
+
+        return to_dask
+    raise AttributeError(f"module 'gxlib' has no attribute {name!r}")

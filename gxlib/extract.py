@@ -497,12 +497,20 @@ def read_table(
     if spec.layout == "flat" and 0 < len(flat_tokens) < n_flat:
         texts = tuple(t.text for t in flat_tokens)
         glued = any(t.glued for t in flat_tokens)
-        if glued or needs_split(texts, n_flat):
+        plain = not all(t.explicit for t in flat_tokens)
+        if glued or needs_split(texts, n_flat, glued=plain):
             sol = solve_table(
-                spec, [RowInput(FLAT, texts, True if glued else None)], syntax=syntax, units=units
+                spec,
+                [RowInput(FLAT, texts, True if glued or plain else None)],
+                syntax=syntax,
+                units=units,
             )
+            either = _two_readings(flat_tokens, n_flat)
             for row in spec.rows:
-                precomputed[row.key] = _solved(spec, row, sol, flat_tokens, diags)
+                if either:
+                    precomputed[row.key] = _either_flat(spec, row, sol, flat_tokens, syntax, diags)
+                else:
+                    precomputed[row.key] = _solved(spec, row, sol, flat_tokens, diags)
         elif reader.flat_uncertain or not all(t.explicit for t in flat_tokens):
             positions = [(r, c) for r in spec.rows for c in spec.columns]
             why = (
@@ -521,7 +529,11 @@ def read_table(
                 and len(present) < reader.ncols
                 and (
                     any(t.glued for t in present)
-                    or needs_split([t.text for t in present], reader.ncols)
+                    or needs_split(
+                        [t.text for t in present],
+                        reader.ncols,
+                        glued=not all(t.explicit for t in present),
+                    )
                 )
             ):
                 run_rows[key] = present
@@ -540,7 +552,11 @@ def read_table(
             ]
             sol = solve_table(spec, inputs, syntax=syntax, units=units)
             for key, present in run_rows.items():
-                precomputed[key] = _solved(spec, spec.row(key), sol, present, diags)
+                row = spec.row(key)
+                if _two_readings(present, reader.ncols):
+                    precomputed[key] = _either(spec, row, sol, present, syntax, diags)
+                else:
+                    precomputed[key] = _solved(spec, row, sol, present, diags)
 
     replaced = {k for r in spec.rows if r.key in rows_out for k in r.replaces}
     for row in spec.rows:
@@ -594,6 +610,80 @@ def read_table(
                 continue
             cells_out.append(_cell(spec, row, col, tok, headers.get(col.key), syntax, diags))
     return _table(spec, True, cells_out)
+
+
+def _two_readings(tokens: list[Token], n: int) -> bool:
+    """Cells apart by spaces only, none glued to a label, each token able to be one cell: the
+    row is either run together or short with empty cells the layout cannot show."""
+    return (
+        not any(t.glued for t in tokens)
+        and not all(t.explicit for t in tokens)
+        and not needs_split([t.text for t in tokens], n, glued=False)
+    )
+
+
+def _either(
+    spec: TableSpec,
+    row: Row,
+    sol: TableSolution,
+    tokens: list[Token],
+    syntax: ValueSyntax,
+    diags: list[Diagnostic],
+) -> list[Cell]:
+    """Both readings stay open: every cell ambiguous, candidates from both (never a guess)."""
+    return _merge_readings(
+        spec,
+        _solved(spec, row, sol, tokens, []),
+        _unplaced(spec, [(row, c) for c in spec.columns], tokens, syntax, []),
+        diags,
+    )
+
+
+def _either_flat(
+    spec: TableSpec,
+    row: Row,
+    sol: TableSolution,
+    tokens: list[Token],
+    syntax: ValueSyntax,
+    diags: list[Diagnostic],
+) -> list[Cell]:
+    positions = [(r, c) for r in spec.rows for c in spec.columns]
+    spread = [c for c in _unplaced(spec, positions, tokens, syntax, []) if c.row == row.key]
+    return _merge_readings(spec, _solved(spec, row, sol, tokens, []), spread, diags)
+
+
+def _merge_readings(
+    spec: TableSpec, solved: list[Cell], spread: list[Cell], diags: list[Diagnostic]
+) -> list[Cell]:
+    out = []
+    for a, b in zip(solved, spread, strict=True):
+        unknown = a.status == "ambiguous" and not a.candidates
+        cands = () if unknown else tuple(dict.fromkeys((*a.candidates, *b.candidates)))
+        out.append(
+            Cell(
+                a.table,
+                a.row,
+                a.column,
+                "ambiguous",
+                None,
+                None,
+                a.location,
+                a.row_label,
+                a.column_label,
+                None,
+                cands,
+            )
+        )
+    diags.append(
+        dg.make(
+            "GX402",
+            f"table {spec.key!r}, row {solved[0].row_label!r}: cells apart by spaces only and too "
+            "few of them: they ran together, or empty cells left no trace; both readings kept",
+            location=solved[0].location,
+            cells=tuple(CellRef(c.table, c.row, c.column) for c in out),
+        )
+    )
+    return out
 
 
 def _solved(

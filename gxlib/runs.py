@@ -256,7 +256,7 @@ def _one_cell(run: str) -> bool:
     return bool(whole) and whole.isdigit() and (whole == "0" or whole[0] != "0")
 
 
-def needs_split(tokens: Sequence[str], n_columns: int) -> bool:
+def needs_split(tokens: Sequence[str], n_columns: int, *, glued: bool = True) -> bool:
     """Do these tokens hold more cells than tokens?
 
     True when there are fewer tokens than columns, the tokens have enough characters for all the
@@ -265,7 +265,9 @@ def needs_split(tokens: Sequence[str], n_columns: int) -> bool:
     ``"12+5"``). A row of fewer tokens that are each a valid cell (``"12 3"`` for three
     columns) is *not* split: a dropped blank cell looks the same, and guessing between the two
     would be a silent wrong number. Callers that know better (no separator between the label and
-    the digits) can say so with ``RowInput(split=True)``.
+    the digits) can say so with ``RowInput(split=True)``; ``glued=False`` says the text has cell
+    separators, so a single token is split only when it cannot be one cell (a truncated row
+    「行政处罚 | 100 |」 is one cell, not 1 | 0 | 0).
     """
     if n_columns < 2 or not tokens or len(tokens) >= n_columns:
         return False
@@ -273,7 +275,9 @@ def needs_split(tokens: Sequence[str], n_columns: int) -> bool:
     if sum(len(r[0]) if r else 1 for r in runs) < n_columns:
         return False
     if len(tokens) == 1:
-        return runs[0] is not None
+        # Without separators (glued to its label) one token is the whole row; where cells have
+        # separators, one token is one cell (the others are missing) unless it can't be one.
+        return runs[0] is not None and (glued or not _one_cell(runs[0][0]))
     return any(r is not None and not _one_cell(r[0]) for r in runs)
 
 

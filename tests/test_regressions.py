@@ -147,3 +147,17 @@ def test_wrapped_row_number_is_not_a_glued_value() -> None:
     )
     r = gxlib.parse(text, profile="gov-2021")
     assert r.value("requests", "unavailable.not_held", "total") == 2
+
+
+def test_truncated_row_is_not_read_as_run_together() -> None:
+    text = "二、主动公开政府信息情况\n第二十条第（六）项\n行政处罚 |\n100 |\n"
+    r = gxlib.parse(text, profile="gov-2019")
+    cells = [
+        r.cell("enforcement", "administrative_penalty", c)
+        for c in ("items_last_year", "items_change", "decisions")
+    ]
+    assert [(c.status, c.value) for c in cells] == [
+        ("number", 100),
+        ("missing", None),
+        ("missing", None),
+    ]
