@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -347,16 +348,40 @@ def _mostly_cjk(text: str) -> bool:
     return relevant > 0 and cjk >= 0.9 * relevant
 
 
-@frozen
 class _Reading:
-    """One way of decoding the input, with the evidence for it."""
+    """One way of decoding the input, with the evidence for it (counted on first use: the
+    usual valid-UTF-8 input never needs it)."""
 
-    codec: str
-    text: str
-    common: int  # characters of _COMMON
-    rare: int  # ideographs that are not frequent, and foreign letters
-    odd: int  # characters of _ODD_RE
-    tail: int = 0  # bytes of an incomplete final character replaced by U+FFFD
+    __slots__ = ("_evidence", "codec", "tail", "text")
+
+    def __init__(self, codec: str, text: str, tail: int = 0) -> None:
+        self.codec = codec
+        self.text = text
+        self.tail = tail  # bytes of an incomplete final character replaced by U+FFFD
+        self._evidence: tuple[int, int, int] | None = None
+
+    def _counts(self) -> tuple[int, int, int]:
+        if self._evidence is None:
+            sample = self.text[:_SCORE_CHARS]
+            common = sum(sample.count(ch) for ch in _COMMON)
+            rare = len(_IDEOGRAPH_OR_FOREIGN_RE.findall(sample)) - len(_FREQUENT_RE.findall(sample))
+            self._evidence = (common, rare, len(_ODD_RE.findall(sample)))
+        return self._evidence
+
+    @property
+    def common(self) -> int:
+        """Characters of _COMMON."""
+        return self._counts()[0]
+
+    @property
+    def rare(self) -> int:
+        """Ideographs that are not frequent, and foreign letters."""
+        return self._counts()[1]
+
+    @property
+    def odd(self) -> int:
+        """Characters of _ODD_RE."""
+        return self._counts()[2]
 
     @property
     def score(self) -> int:
@@ -370,10 +395,7 @@ class _Reading:
 
 
 def _reading(codec: str, text: str, tail: int = 0) -> _Reading:
-    sample = text[:_SCORE_CHARS]
-    common = sum(sample.count(ch) for ch in _COMMON)
-    rare = len(_IDEOGRAPH_OR_FOREIGN_RE.findall(sample)) - len(_FREQUENT_RE.findall(sample))
-    return _Reading(codec, text, common, rare, len(_ODD_RE.findall(sample)), tail)
+    return _Reading(codec, text, tail)
 
 
 def _strict(data: bytes, codec: str, *, allow_tail: bool = True) -> _Reading | None:
@@ -893,7 +915,47 @@ def _looks_chinese(reading: _Reading) -> bool:
     return _mostly_cjk(reading.text) and reading.common >= max(2, 0.05 * cjk)
 
 
+@functools.cache
+def _mojibake_chars() -> re.Pattern[str]:
+    """Every non-ASCII character ftfy's badness heuristic names, alone or in a range: each of
+    its alternatives needs one of them."""
+    from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+
+    chars = {ch for ch in BADNESS_RE.pattern if not ch.isascii()}
+    for members in MOJIBAKE_CATEGORIES.values():
+        for m in re.finditer(r"(.)-(.)", members, re.S):
+            chars.update(map(chr, range(ord(m.group(1)), ord(m.group(2)) + 1)))
+        chars.update(ch for ch in members if not ch.isascii())
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+
+
+_C1_OR_SURROGATE: Final = re.compile("[\x80-\x9f\ud800-\udfff]")
+_BADNESS_REACH: Final = 8  # no match of ftfy's heuristic is longer than 7 characters
+
+
+def _ftfy_would_change(text: str) -> bool:
+    """False when ftfy (with this module's config) surely returns *text* unchanged.
+
+    ftfy repairs encodings only when its badness heuristic matches somewhere; the other fixes
+    enabled here need C1 controls or surrogates. Running the heuristic over the whole text costs
+    more than the rest of the reading, so it is run only around the characters it could match
+    (Chinese text has a few quotes and dashes, often none). Same answer, tested against ftfy.
+    """
+    if _C1_OR_SURROGATE.search(text):
+        return True
+    from ftfy.badness import BADNESS_RE
+
+    bad = BADNESS_RE.search
+    for m in _mojibake_chars().finditer(text):
+        p = m.start()
+        if bad(text, max(0, p - _BADNESS_REACH), p + _BADNESS_REACH + 1):
+            return True
+    return False
+
+
 def _repair_with_ftfy(text: str, ladder: _Ladder) -> str:
+    if not _ftfy_would_change(text):
+        return text
     try:
         fixed, explanation = ftfy.fix_and_explain(text, _FTFY_CONFIG)
     except Exception as exc:  # a repair is optional; keep the text as found

@@ -41,6 +41,7 @@ def value_predicate(syntax: ValueSyntax) -> Callable[[str], bool]:
     unit_re = "|".join(re.escape(canonical(u)) for u in units)
     number = re.compile(rf"^[+\-−]?\d[\d,，]*(?:\.\d*)?\s*(?:{unit_re})?$")
 
+    @lru_cache(maxsize=16384)  # the same few texts ("0", "/") recur in every report
     def value_like(text: str) -> bool:
         s = canonical(text)
         if not s:
@@ -73,7 +74,7 @@ class SectionTokens:
             for t in tokens
         ]
         if labels is not None:
-            tokens, matches = _unglue(tokens, matches, labels)
+            tokens, matches = _unglue(tokens, matches, labels, value_like)
             tokens, matches = _join_wrapped(tokens, matches, labels, value_like)
         self.tokens = tokens
         self.matches = matches
@@ -87,7 +88,10 @@ _RUN = re.compile(r"^[+\-]?\d(?:[\d.+\-]*\d)?$")
 
 
 def _unglue(
-    tokens: list[Token], matches: list[Match | None], labels: SectionLabels
+    tokens: list[Token],
+    matches: list[Match | None],
+    labels: SectionLabels,
+    value_like: Callable[[str], bool],
 ) -> tuple[list[Token], list[Match | None]]:
     """Split text that ran together with no separator (crawler dumps) into labels and runs of
     digits: 「行政许可3960181」, or whole rows in one line 「…权益00000005.属于三类内部事务信息…」.
@@ -96,7 +100,11 @@ def _unglue(
     out_t: list[Token] = []
     out_m: list[Match | None] = []
     for tok, m in zip(tokens, matches, strict=True):
-        pieces = _label_pieces(tok.text, labels) if m is None and tok.text else None
+        pieces = (
+            _label_pieces(tok.text, labels)
+            if m is None and tok.text and not value_like(tok.text)
+            else None
+        )
         if pieces is None:
             out_t.append(tok)
             out_m.append(m)

@@ -43,30 +43,9 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
         pos = end + 1
         line_no += 1
         s = raw.strip()
-        if s.endswith("|") and s.count("|") == 1:
-            s = s[:-1].strip()  # a heading that is the only cell of a table row
-        if not s or len(s) > 8 * MAX_HEADING or "|" in s or "\t" in s.strip():
+        if not s or len(s) > 8 * MAX_HEADING:
             continue
-        canon = canonical(s)
-        if len(canon) > MAX_HEADING:  # judged after folding: spaces and glosses don't count
-            continue
-        if _SUBHEADING.match(canon):
-            continue
-        m = _NUMBERING.match(canon)
-        number = m.group(1) if m and m.group(1) else None
-        arabic = m.group(2) if m and m.group(2) else None
-        rest = match_key(canon[m.end() :] if m else canon)
-        if not rest:
-            continue
-        for idx, best in _title_distances(profile, rest):
-            sec_number = profile.sections[idx].number
-            if number is not None:
-                score = 3.0 if number == sec_number else 0.5
-            elif arabic is not None:
-                score = 2.0 if arabic == str(idx + 1) else 0.5
-            else:
-                score = 1.5
-            score -= 0.25 * best
+        for idx, score in _line_scores(profile, s):
             candidates.append(
                 (start, idx, score, end, line_no - 1, s, len(raw) - len(raw.lstrip()))
             )
@@ -100,6 +79,38 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
     return spans
 
 
+# Lines repeat ("0", labels, blank cells): what a line can be is worked out once per text.
+@lru_cache(maxsize=8192)
+def _line_scores(profile: Profile, s: str) -> tuple[tuple[int, float], ...]:
+    """(section index, score) of every section heading the stripped line ``s`` can be."""
+    if s.endswith("|") and s.count("|") == 1:
+        s = s[:-1].strip()  # a heading that is the only cell of a table row
+    if not s or "|" in s or "\t" in s:
+        return ()
+    canon = canonical(s)
+    if len(canon) > MAX_HEADING:  # judged after folding: spaces and glosses don't count
+        return ()
+    if _SUBHEADING.match(canon):
+        return ()
+    m = _NUMBERING.match(canon)
+    number = m.group(1) if m and m.group(1) else None
+    arabic = m.group(2) if m and m.group(2) else None
+    rest = match_key(canon[m.end() :] if m else canon)
+    if not rest:
+        return ()
+    out = []
+    for idx, best in _title_distances(profile, rest):
+        sec_number = profile.sections[idx].number
+        if number is not None:
+            score = 3.0 if number == sec_number else 0.5
+        elif arabic is not None:
+            score = 2.0 if arabic == str(idx + 1) else 0.5
+        else:
+            score = 1.5
+        out.append((idx, score - 0.25 * best))
+    return tuple(out)
+
+
 @lru_cache(maxsize=8192)
 def _title_distances(profile: Profile, rest: str) -> tuple[tuple[int, int], ...]:
     """(section index, edit distance) of every section title or variant ``rest`` can be."""
@@ -125,25 +136,43 @@ def _title_distances(profile: Profile, rest: str) -> tuple[tuple[int, int], ...]
 def _best_chain(
     cands: list[tuple[int, int, float, int, int, str, int]],
 ) -> list[tuple[int, int, float, int, int, str, int]]:
-    """Highest-scoring subsequence increasing in both position and section index."""
+    """Highest-scoring subsequence increasing in both position and section index.
+
+    O(candidates × sections): for each section index, the best chain ending in it so far;
+    candidates on one line are all judged against the chains before that line."""
     cands = sorted(cands, key=lambda c: (c[0], c[1]))
-    n = len(cands)
-    best = [c[2] for c in cands]
-    back = [-1] * n
-    for i in range(n):
-        for j in range(i):
-            if (
-                cands[j][0] < cands[i][0]
-                and cands[j][1] < cands[i][1]
-                and best[j] + cands[i][2] > best[i]
-            ):
-                best[i] = best[j] + cands[i][2]
-                back[i] = j
-    if not n:
+    if not cands:
         return []
-    i = max(range(n), key=lambda k: best[k])
+    n_idx = max(c[1] for c in cands) + 1
+    # best chain (score, candidate position in cands) ending at each index, among earlier lines
+    ending: list[tuple[float, int] | None] = [None] * n_idx
+    best = [0.0] * len(cands)
+    back = [-1] * len(cands)
+    i = 0
+    while i < len(cands):
+        j = i
+        while j < len(cands) and cands[j][0] == cands[i][0]:
+            j += 1
+        for k in range(i, j):
+            idx, score = cands[k][1], cands[k][2]
+            prev = None
+            for e in ending[:idx]:
+                # ties go to the earliest candidate, as in a plain left-to-right scan
+                if e is not None and (
+                    prev is None or e[0] > prev[0] or (e[0] == prev[0] and e[1] < prev[1])
+                ):
+                    prev = e
+            best[k] = score + (prev[0] if prev is not None else 0.0)
+            back[k] = prev[1] if prev is not None else -1
+        for k in range(i, j):
+            idx = cands[k][1]
+            cur = ending[idx]
+            if cur is None or best[k] > cur[0]:
+                ending[idx] = (best[k], k)
+        i = j
+    k = max(range(len(cands)), key=lambda q: best[q])
     chain = []
-    while i >= 0:
-        chain.append(cands[i])
-        i = back[i]
+    while k >= 0:
+        chain.append(cands[k])
+        k = back[k]
     return chain[::-1]

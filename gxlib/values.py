@@ -317,6 +317,11 @@ def find_unit(text: str, syntax: ValueSyntax) -> str | None:
     ignored. If the text states units with different factors, nothing certain is stated: None.
     The unit is returned as spelled in the syntax.
     """
+    return _find_unit_cached(text, syntax)
+
+
+@functools.lru_cache(maxsize=1024)
+def _find_unit_cached(text: str, syntax: ValueSyntax) -> str | None:
     comp = _compile(syntax)
     if comp.header_unit is None:
         return None
@@ -348,6 +353,19 @@ def parse_value(
     """
     if kind not in ("count", "signed_count", "money"):
         raise ValueError(f"unknown value type {kind!r}")
+    return _parse_cached(raw, kind, syntax, unit, unit_source)
+
+
+# Reports repeat the same few cell texts ("0", "1", "/") hundreds of times: a reading is a pure
+# function of its arguments and its result is immutable, so each distinct one is computed once.
+@functools.lru_cache(maxsize=16384)
+def _parse_cached(
+    raw: str,
+    kind: ValueType,
+    syntax: ValueSyntax,
+    unit: str | None,
+    unit_source: Literal["header", "default"],
+) -> ParsedValue:
     comp = _compile(syntax)
     text = _EDGE.sub("", _fold(raw))
     if not text:

@@ -8,7 +8,9 @@ import re
 from pathlib import Path
 
 import attrs
-import ftfy.bad_codecs  # noqa: F401  registers "sloppy-windows-1252", the Windows-1252 browsers implement
+import ftfy
+import ftfy.bad_codecs  # registers "sloppy-windows-1252", the Windows-1252 browsers implement
+import ftfy.badness
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -828,3 +830,36 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# -- the ftfy shortcut: ftfy runs only where its heuristic could match ----------------------
+
+_MOJIBAKE_ALPHABET = st.one_of(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40),
+    st.sampled_from(list("abcXYZ 0123.,;\n\t")),
+    st.sampled_from(list("“”‘’—…·、，。（）《》「」")),
+    st.characters(min_codepoint=0x80, max_codepoint=0x24F),
+    st.characters(min_codepoint=0x370, max_codepoint=0x45F),
+    st.sampled_from(list("€‚ƒ„†‡ˆ‰‹›™¦¤¢£¥©®°±²³µ¶¸¹º»¼½¾¿×÷√≈∂≠≤≥ΒΓΞΟβ€ВЂГўРСā")),
+    st.characters(codec="utf-8"),
+)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_MOJIBAKE_ALPHABET, max_size=40))
+def test_ftfy_shortcut_agrees_with_ftfy(text: str) -> None:
+    """Where the shortcut skips ftfy, ftfy would have returned the text unchanged."""
+    if not decoding._ftfy_would_change(text):
+        fixed, _ = ftfy.fix_and_explain(text, decoding._FTFY_CONFIG)
+        assert fixed == text
+
+
+@pytest.mark.parametrize("text", ["sÃ³", "voilÃ le travail", "ä¸­å›½", "æ”¿åºœä¿¡æ¯å…¬å¼€"])
+def test_ftfy_shortcut_passes_mojibake_on(text: str) -> None:
+    assert decoding._ftfy_would_change(text)
+    assert decoding._ftfy_would_change("政府信息公开。\n" * 50 + text + "\n统计")
+
+
+def test_ftfy_shortcut_finds_utf8_mojibake_in_a_long_chinese_text() -> None:
+    text = "本年度政府信息公开工作“有序推进”——" * 200 + "\nç»Ÿè®¡\n"
+    assert decoding.decode_bytes(text.encode("utf-8")).text.endswith("统计\n")

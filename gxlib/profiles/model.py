@@ -30,7 +30,7 @@ class Detection:
     """Weight of the report year falling in :attr:`Profile.years` (a prior, kept weak)."""
 
 
-@frozen
+@frozen(cache_hash=True)
 class Unit:
     """A money unit as written after a number, and its factor to yuan (a decimal string)."""
 
@@ -38,7 +38,7 @@ class Unit:
     factor: str
 
 
-@frozen
+@frozen(cache_hash=True)
 class ValueSyntax:
     """How cell text is written: placeholders and units. Shared conventions, kept in data."""
 
