@@ -22,42 +22,33 @@ def check_tables(profile: Profile, tables: list[Table]) -> list[Diagnostic]:
         table = by_key.get(spec.key)
         if table is None or not table.found:
             continue
+        not_missing = {c.row for c in table.cells if c.status != "missing"}
+        present = _present_rows(spec, table, not_missing)
         for rule in spec.rules:
-            out.extend(_check(spec, table, rule))
+            out.extend(_check(spec, table, rule, present, not_missing))
     return out
 
 
-def _present_rows(spec: TableSpec, table: Table) -> list[str]:
+def _present_rows(spec: TableSpec, table: Table, not_missing: set[str]) -> list[str]:
     """Rows as the rule should see them: a present drift row stands in for the rows it replaces."""
     present = set(table.rows)
     keys = [r.key for r in spec.rows if r.key in present]
     for r in spec.rows:
-        if (
-            r.replaces
-            and r.key in present
-            and all(
-                all(c.status == "missing" for c in table.cells if c.row == k) for k in r.replaces
-            )
-        ):
+        if r.replaces and r.key in present and not any(k in not_missing for k in r.replaces):
             keys = [k for k in keys if k not in r.replaces]
     return keys
 
 
-def _terms(spec: TableSpec, table: Table, rule: Rule, side: tuple[str, ...]) -> list[str]:
-    return rule_terms(spec, rule, side, _present_rows(spec, table))
-
-
-def _check(spec: TableSpec, table: Table, rule: Rule) -> list[Diagnostic]:
+def _check(
+    spec: TableSpec, table: Table, rule: Rule, present: list[str], not_missing: set[str]
+) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    left = _terms(spec, table, rule, rule.left)
-    right = _terms(spec, table, rule, rule.right)
+    left = rule_terms(spec, rule, rule.left, present)
+    right = rule_terms(spec, rule, rule.right, present)
     if rule.each == "row":
         # a row that is missing altogether is already reported (GX203) or stood in for
         instances = [
-            r
-            for r in _present_rows(spec, table)
-            if (not rule.only or r in rule.only)
-            and not all(c.status == "missing" for c in table.cells if c.row == r)
+            r for r in present if (not rule.only or r in rule.only) and r in not_missing
         ]
     else:
         instances = [c.key for c in spec.columns if not rule.only or c.key in rule.only]
@@ -69,9 +60,8 @@ def _check(spec: TableSpec, table: Table, rule: Rule) -> list[Diagnostic]:
         lcells = [cell(t) for t in left]
         rcells = [cell(t) for t in right]
         allc = lcells + rcells
-        refs = tuple(CellRef(c.table, c.row, c.column) for c in allc)
-        where = f"{'row' if rule.each == 'row' else 'column'} {inst!r}"
         bad = [c for c in allc if c.status != "number"]
+        where = f"{'row' if rule.each == 'row' else 'column'} {inst!r}"
         if bad:
             listed = ", ".join(f"{c.row}/{c.column}={c.status}" for c in bad[:6])
             more = f" (+{len(bad) - 6})" if len(bad) > 6 else ""
@@ -99,7 +89,7 @@ def _check(spec: TableSpec, table: Table, rule: Rule) -> list[Diagnostic]:
                     f"{rule.id} broken in {where}: {show(lcells)} = {lsum}, but "
                     f"{show(rcells)} = {rsum}",
                     location=lcells[0].location if lcells else None,
-                    cells=refs,
+                    cells=tuple(CellRef(c.table, c.row, c.column) for c in allc),
                     data={"rule": rule.id, "instance": inst, "left": str(lsum), "right": str(rsum)},
                 )
             )

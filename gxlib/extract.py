@@ -25,7 +25,7 @@ from gxlib.report import Cell, Table
 from gxlib.runs import FLAT, RowInput, TableSolution, needs_split, solve_table
 from gxlib.sections import SectionSpan
 from gxlib.tokens import Token, grid_tokens, tokenize
-from gxlib.values import Number, find_unit, parse_value
+from gxlib.values import Number, ParsedValue, find_unit, parse_value
 
 _PROSE_END = re.compile(r"[。；;]")
 
@@ -856,6 +856,33 @@ def _cell(
         tok.text, kind, syntax, unit=unit, unit_source="header" if source == "header" else "default"
     )
     loc = _loc(tok)
+    if pv.status != "number" or pv.note:
+        _value_diagnostic(spec, row, col, tok, kind, pv, loc, diags)
+    return Cell(
+        spec.key,
+        row.key,
+        col.key,
+        pv.status,
+        pv.value,
+        tok.text,
+        loc,
+        row.label,
+        col.label,
+        pv.unit,
+        tuple(pv.candidates),
+    )
+
+
+def _value_diagnostic(
+    spec: TableSpec,
+    row: Row,
+    col: Column,
+    tok: Token,
+    kind: str,
+    pv: ParsedValue,
+    loc: Location,
+    diags: list[Diagnostic],
+) -> None:
     ref = (CellRef(spec.key, row.key, col.key),)
     where = f"{spec.key}/{row.key}/{col.key} (line {tok.line})"
     if pv.status == "invalid":
@@ -880,19 +907,6 @@ def _cell(
         )
     elif pv.status == "number" and pv.note:
         diags.append(dg.make("GX403", f"{where}: {pv.note}", location=loc, cells=ref))
-    return Cell(
-        spec.key,
-        row.key,
-        col.key,
-        pv.status,
-        pv.value,
-        tok.text,
-        loc,
-        row.label,
-        col.label,
-        pv.unit,
-        tuple(pv.candidates),
-    )
 
 
 def _label_diagnostics(

@@ -65,7 +65,7 @@ def match_key(text: str) -> str:
 
 def document_key(text: str) -> str:
     """:func:`match_key` of a whole document (not cached: documents are large and seen once)."""
-    return _NOT_WORD.sub("", _canonical(text))
+    return fold_document(text)[0]
 
 
 def explain(text: str) -> tuple[Step, ...]:
@@ -74,6 +74,11 @@ def explain(text: str) -> tuple[Step, ...]:
     Run once per document on the whole text, so a user can see that matching had to fold
     Traditional characters or drop pinyin glosses, as ftfy's ``fix_and_explain`` records fixes.
     """
+    return fold_document(text)[1]
+
+
+def fold_document(text: str) -> tuple[str, tuple[Step, ...]]:
+    """:func:`document_key` and :func:`explain` of ``text`` in one pass."""
     steps: list[Step] = []
     nfkc = _nfkc(text)
     if nfkc is not text and nfkc != text:
@@ -105,7 +110,14 @@ def explain(text: str) -> tuple[Step, ...]:
                 f"{len(runs)} doubled separator(s) such as {runs[0]!r} collapsed for matching",
             )
         )
-    return tuple(steps)
+    # canonical() minus the folds of punctuation into punctuation, which the key drops anyway
+    if "(" in nfkc:  # spaces matter only to finding glosses (which may follow one)
+        s = _GLOSS.sub("", _SPACE.sub("", nfkc))
+    else:
+        s = nfkc
+    if folded:
+        s = _T2S_RE.sub(_t2s, s)
+    return _NOT_WORD.sub("", s), tuple(steps)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

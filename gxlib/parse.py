@@ -15,7 +15,7 @@ from gxlib.errors import GxlibError, StrictModeError, UnreadableInputError
 from gxlib.extract import SectionTokens, read_tables, section_tokens, value_predicate
 from gxlib.labels import compile_labels
 from gxlib.metadata import read_metadata
-from gxlib.normalize import document_key, explain
+from gxlib.normalize import fold_document
 from gxlib.profiles import registry
 from gxlib.profiles.model import Profile
 from gxlib.readers import read_document
@@ -88,7 +88,7 @@ def parse_document(
     for code, message, loc in doc.problems:
         diags.append(dg.make(code if code in dg.CODES else "GX704", message, location=loc))
     text = doc.text
-    key_text = document_key(text)
+    key_text, folding = fold_document(text)
     line_starts = _line_starts(text)
 
     def line_at(offset: int) -> int:
@@ -166,7 +166,7 @@ def parse_document(
     tables = list(read_tables(chosen, by_section, diags))
     diags.extend(check_tables(chosen, tables))
 
-    steps = (*doc.steps, *explain(text))
+    steps = (*doc.steps, *folding)
     for step in doc.steps:
         if step.what.startswith("mojibake"):
             diags.append(dg.make("GX102", step.why))

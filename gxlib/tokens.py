@@ -51,16 +51,28 @@ _PAGE_NUMBER = re.compile(
 _WS = re.compile(r"\s+")
 
 
-def _lines(text: str, start: int, end: int, first_line: int) -> Iterator[tuple[int, int, str]]:
+def _lines(text: str, start: int, end: int, first_line: int) -> list[tuple[int, int, str]]:
     """(offset, line number, line text without newline) for each line in ``text[start:end]``."""
-    line_no = first_line
+    if start >= end:
+        return []
+    pieces = text[start:end].split("\n")
+    if text[end - 1] == "\n":
+        pieces.pop()  # the region ends with its last line's newline: no line after it
+    out = []
     pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl < 0 else nl
-        yield pos, line_no, text[pos:stop]
-        line_no += 1
-        pos = stop + 1 if nl >= 0 else end
+    for line_no, line in enumerate(pieces, first_line):
+        out.append((pos, line_no, line))
+        pos += len(line) + 1
+    return out
+
+
+def _maybe_page_number(line: str) -> bool:
+    # page furniture is short and has a digit: most lines are ruled out without the regex
+    if len(line) >= 40:
+        line = line.strip()
+        if len(line) >= 40 or not line:
+            return False
+    return _PAGE_NUMBER.match(line) is not None
 
 
 def detect_style(text: str, start: int, end: int) -> str:
@@ -105,7 +117,7 @@ def tokenize(
 def _rows(text: str, start: int, end: int, first_line: int, value_like: ValueLike) -> list[Token]:
     out: list[Token] = []
     for off, line_no, line in _lines(text, start, end, first_line):
-        if not line.strip() or _PAGE_NUMBER.match(line):
+        if not line.strip() or _maybe_page_number(line):
             continue
         if "|" not in line:
             out.append(_tok(line, off, line_no, True))
@@ -134,7 +146,7 @@ def _cells(text: str, start: int, end: int, first_line: int, value_like: ValueLi
     pending_break = True
     for i, (off, line_no, line) in enumerate(lines):
         s = line.strip()
-        if _PAGE_NUMBER.match(s):
+        if _maybe_page_number(s):
             continue
         if _PIPE_ONLY.match(s):
             # A lone "|" inside a row, before a value or before the row's closing pipes, is an
@@ -173,7 +185,7 @@ def _tabs(text: str, start: int, end: int, first_line: int, value_like: ValueLik
             else:
                 pending_break = True
             continue
-        if _PAGE_NUMBER.match(line):
+        if _maybe_page_number(line):
             continue
         if line.startswith("\t"):
             out.append(_tok(line, off, line_no, pending_break))
@@ -193,7 +205,7 @@ def _tabs(text: str, start: int, end: int, first_line: int, value_like: ValueLik
 def _plain(text: str, start: int, end: int, first_line: int, value_like: ValueLike) -> list[Token]:
     out: list[Token] = []
     for off, line_no, line in _lines(text, start, end, first_line):
-        if not line.strip() or _PAGE_NUMBER.match(line):
+        if not line.strip() or _maybe_page_number(line):
             continue
         first = True
         for m in re.finditer(r"[^\t\u3000]+?(?=\t|\u3000|\s{2,}|$)", line):

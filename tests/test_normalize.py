@@ -1,0 +1,34 @@
+"""Tests of gxlib.normalize: the whole-document fold equals the per-label definitions."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from gxlib.normalize import fold_document, match_key
+
+_ALPHABET = st.one_of(
+    st.sampled_from(list("政府信息公開報告數據(shù)(jù)（一）1、2.,、,,“”「」 \t\n　０１２ＡＢ")),
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80),
+    st.characters(codec="utf-8"),
+)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+@example("數 (shù)據")  # a gloss set off by a space
+def test_document_key_is_the_match_key_of_the_whole_text(text: str) -> None:
+    # match_key drops punctuation of canonical(); the document fold must do the same in one pass
+    key, _steps = fold_document(text)
+    assert key == match_key(text)
+
+
+def test_steps_name_what_was_folded() -> None:
+    _key, steps = fold_document("數(shù)據(jù)統計，，報告１２")
+    assert [s.what for s in steps] == [
+        "nfkc",
+        "pinyin-glosses",
+        "traditional",
+        "doubled-punctuation",
+    ]
+    assert fold_document("政府信息公开")[1] == ()
