@@ -70,12 +70,40 @@ _SCRIPT = (
         for i in range(4)
     )
 )
-_CHANNELS = (
-    "首页 政务公开 政府信息公开 政府信息公开指南 政府信息公开制度 法定主动公开内容 "
-    "政府信息公开年报 政策文件 政策解读 人事信息 财政信息 重点领域 建议提案办理 政务服务 "
-    "办事指南 在线办理 便民服务 互动交流 领导信箱 在线访谈 意见征集 走进本地 概况 历史沿革 "
-    "新闻中心 工作动态 通知公告 图片新闻 专题专栏 营商环境 乡村振兴 安全生产"
-).split()
+_CHANNELS = [
+    "首页",
+    "政务公开",
+    "政府信息公开",
+    "政府信息公开指南",
+    "政府信息公开制度",
+    "法定主动公开内容",
+    "政府信息公开年报",
+    "政策文件",
+    "政策解读",
+    "人事信息",
+    "财政信息",
+    "重点领域",
+    "建议提案办理",
+    "政务服务",
+    "办事指南",
+    "在线办理",
+    "便民服务",
+    "互动交流",
+    "领导信箱",
+    "在线访谈",
+    "意见征集",
+    "走进本地",
+    "概况",
+    "历史沿革",
+    "新闻中心",
+    "工作动态",
+    "通知公告",
+    "图片新闻",
+    "专题专栏",
+    "营商环境",
+    "乡村振兴",
+    "安全生产",
+]
 
 
 def _nav() -> str:
@@ -84,7 +112,10 @@ def _nav() -> str:
         f'title="{c}">{c}</a></li>'
         for i, c in enumerate(_CHANNELS)
     )
-    return f'<div class="header"><div class="logo"><img src="/img/logo.png"></div><ul class="nav">{items}</ul></div>'
+    return (
+        '<div class="header"><div class="logo"><img src="/img/logo.png"></div>'
+        f'<ul class="nav">{items}</ul></div>'
+    )
 
 
 def _sidebar() -> str:
@@ -94,7 +125,10 @@ def _sidebar() -> str:
         "</td></tr>"
         for i, c in enumerate(_CHANNELS)
     )
-    return f'<table class="layout" width="220" border="0" cellspacing="0" cellpadding="0">{rows}</table>'
+    return (
+        '<table class="layout" width="220" border="0" cellspacing="0" cellpadding="0">'
+        f"{rows}</table>"
+    )
 
 
 def _footer() -> str:
@@ -129,7 +163,8 @@ def _word_paragraph(m: re.Match[str]) -> str:
 def web_page(gen: GeneratedReport, paragraphs: int = 14) -> str:
     """The report as a page of a government site, with Word's markup in the article."""
     article = render_report(gen, "html")
-    body = article[article.index('<div id="zoom">') + len('<div id="zoom">') : article.rindex("</div>")]
+    start = article.index('<div id="zoom">') + len('<div id="zoom">')
+    body = article[start : article.rindex("</div>")]
     prose = "".join(
         f"<p>{html.escape(PARAGRAPHS[i % len(PARAGRAPHS)])}</p>" for i in range(paragraphs)
     )
@@ -152,8 +187,9 @@ def web_page(gen: GeneratedReport, paragraphs: int = 14) -> str:
         '<div class="right"><div class="crumb">当前位置：<a href="/">首页</a> &gt; '
         '<a href="/col/col101/index.html">政务公开</a> &gt; 政府信息公开年报</div>'
         f'<div class="article"><h1 class="title">{html.escape(title)}</h1>'
-        '<div class="info">发布时间：2024-01-20　来源：本站　字号：<a href="javascript:setFont0(18)">'
-        '大</a> <a href="javascript:setFont0(16)">中</a> <a href="javascript:setFont0(14)">小</a>'
+        '<div class="info">发布时间：2024-01-20　来源：本站　字号：'
+        '<a href="javascript:setFont0(18)">大</a> <a href="javascript:setFont0(16)">中</a> '
+        '<a href="javascript:setFont0(14)">小</a>'
         f'</div><div id="zoom" class="TRS_Editor">{body}</div></div></div></div>'
         f"{_footer()}</body></html>"
     )

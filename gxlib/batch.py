@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
 import os
 import signal
 import stat
@@ -18,15 +17,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from gxlib.report import Report
+
+if TYPE_CHECKING:  # the pool's modules load with the first pool: `import gxlib` stays cheap
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 _POLL = 0.05
 
@@ -147,6 +147,9 @@ def _in_process(
 
 
 def _new_pool(n: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn: no fork of a parent holding threads or big state; same behaviour on every OS
     return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
 
@@ -166,6 +169,9 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 def _pooled(
     sources: Iterator[str], n: int, timeout: float | None, profile: str | None, ordered: bool
 ) -> Iterator[Result]:
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = _new_pool(n)
     # index → (source, future, started); at most n in flight so each starts at once, which
     # makes "started" the real start and the time limit per document, not per queue wait
@@ -252,6 +258,8 @@ def _pooled(
 
 
 def _is_broken(fut: Future[Result]) -> bool:
+    from concurrent.futures.process import BrokenProcessPool
+
     return isinstance(fut.exception(), BrokenProcessPool)
 
 

@@ -47,9 +47,7 @@ def _check(
     right = rule_terms(spec, rule, rule.right, present)
     if rule.each == "row":
         # a row that is missing altogether is already reported (GX203) or stood in for
-        instances = [
-            r for r in present if (not rule.only or r in rule.only) and r in not_missing
-        ]
+        instances = [r for r in present if (not rule.only or r in rule.only) and r in not_missing]
     else:
         instances = [c.key for c in spec.columns if not rule.only or c.key in rule.only]
     for inst in instances:

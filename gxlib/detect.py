@@ -7,6 +7,8 @@ year is one it usually applies to. Decide by the labels; the year is only a prio
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from gxlib.labels import compile_labels
 from gxlib.normalize import match_key
 from gxlib.profiles.model import Profile
@@ -22,12 +24,7 @@ def score_profiles(key_text: str, profiles: list[Profile], year: int | None) -> 
             if match_key(sig.text) in key_text:
                 score += sig.weight
                 evidence.append(f"+{sig.weight:g} {sig.text}")
-        labels = {
-            lab.loose
-            for sec in compile_labels(p).values()
-            for lab in sec.labels
-            if lab.kind in ("row", "column") and not lab.drift and len(lab.loose) >= 4
-        }
+        labels = _evidence_labels(p)
         if labels:
             found = sum(1 for k in labels if k in key_text)
             cov = found / len(labels)
@@ -39,3 +36,14 @@ def score_profiles(key_text: str, profiles: list[Profile], year: int | None) -> 
         out.append(Candidate(p.id, round(score, 4), tuple(evidence)))
     out.sort(key=lambda c: (-c.score, c.profile))
     return out
+
+
+@lru_cache(maxsize=64)
+def _evidence_labels(p: Profile) -> frozenset[str]:
+    """Row and column labels long enough to be evidence of the template when present."""
+    return frozenset(
+        lab.loose
+        for sec in compile_labels(p).values()
+        for lab in sec.labels
+        if lab.kind in ("row", "column") and not lab.drift and len(lab.loose) >= 4
+    )

@@ -28,6 +28,7 @@ from gxlib.tokens import Token, grid_tokens, tokenize
 from gxlib.values import Number, ParsedValue, find_unit, parse_value
 
 _PROSE_END = re.compile(r"[。；;]")
+_HAN = re.compile("[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=16)
@@ -245,7 +246,7 @@ def _shared_label_keys(profile: Profile) -> frozenset[str]:
 def _is_prose(text: str) -> bool:
     if "\n" in text:
         text = text.replace("\n", "")
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    han = len(_HAN.findall(text))
     return han >= 24 or (han >= 8 and bool(_PROSE_END.search(text)))
 
 
@@ -855,7 +856,7 @@ def _cell(
     pv = parse_value(
         tok.text, kind, syntax, unit=unit, unit_source="header" if source == "header" else "default"
     )
-    loc = _loc(tok)
+    loc = Location(tok.start, tok.line, len(tok.text), tok.page, tok.grid)
     if pv.status != "number" or pv.note:
         _value_diagnostic(spec, row, col, tok, kind, pv, loc, diags)
     return Cell(
@@ -869,7 +870,7 @@ def _cell(
         row.label,
         col.label,
         pv.unit,
-        tuple(pv.candidates),
+        pv.candidates,
     )
 
 

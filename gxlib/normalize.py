@@ -26,6 +26,8 @@ _T2S_RE = re.compile("[" + re.escape("".join(sorted(T2S))) + "]")
 # A gloss is Latin letters (tone marks included) in brackets right after a Han character.
 _GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zA-Z\u00c0-\u024f\u1e3f]{1,8}\)")
 _SPACE = re.compile(r"\s+")
+# Necessary for a gloss, also once spaces are gone: a bracket, then (after spaces) a Latin letter.
+_GLOSS_HINT = re.compile(r"\(\s*[a-zA-Z\u00c0-\u024f\u1e3f]")
 _QUOTES = re.compile("[“”„‟「」『』〝〞＂'‘’]")
 _COMMA_RUN = re.compile(r"[,、]{2,}")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -85,7 +87,8 @@ def fold_document(text: str) -> tuple[str, tuple[Step, ...]]:
         steps.append(
             Step("nfkc", "full-width or compatibility characters folded (NFKC) for matching")
         )
-    glosses = _GLOSS.findall(nfkc)
+    hinted = _GLOSS_HINT.search(nfkc) is not None
+    glosses = _GLOSS.findall(nfkc) if hinted else []
     if glosses:
         steps.append(
             Step(
@@ -111,10 +114,8 @@ def fold_document(text: str) -> tuple[str, tuple[Step, ...]]:
             )
         )
     # canonical() minus the folds of punctuation into punctuation, which the key drops anyway
-    if "(" in nfkc:  # spaces matter only to finding glosses (which may follow one)
-        s = _GLOSS.sub("", _SPACE.sub("", nfkc))
-    else:
-        s = nfkc
+    # spaces matter only to finding glosses (which may follow one)
+    s = _GLOSS.sub("", _SPACE.sub("", nfkc)) if hinted else nfkc
     if folded:
         s = _T2S_RE.sub(_t2s, s)
     return _NOT_WORD.sub("", s), tuple(steps)

@@ -900,3 +900,40 @@ def test_random_bytes_give_a_document_or_a_gxlib_error(data: bytes) -> None:
     except GxlibError:
         return
     assert_traceable(doc)
+
+
+# -- the cell-text shortcut gives what the general walk gives --------------------------------
+
+_CELL_TAGS = st.sampled_from(["p", "span", "div", "b", "font", "br", "pre", "o:p", "a"])
+_CELL_TEXT = st.one_of(
+    st.none(), st.sampled_from(["", " ", "0", "12", "行政许可", "\n", "\n申请", "a\nb", "\xa0"])
+)
+
+
+@st.composite
+def _cell_markup(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(_CELL_TAGS)
+    if tag == "br":
+        return "<br>" + (draw(_CELL_TEXT) or "")
+    style = draw(st.sampled_from(["", ' style="display:none"', ' style="font-size:10pt"']))
+    n = 0 if depth >= 3 else draw(st.integers(0, 2))
+    inner = (draw(_CELL_TEXT) or "") + "".join(draw(_cell_markup(depth + 1)) for _ in range(n))
+    return f"<{tag}{style}>{inner}</{tag}>" + (draw(_CELL_TEXT) or "")
+
+
+@given(_cell_markup())
+def test_cell_text_shortcut_equals_the_walk(inner: str) -> None:
+    pytest.importorskip("lxml")
+    from lxml import etree
+
+    root = etree.fromstring(
+        f"<html><body><table><tr><td>{inner}</td></tr></table></body></html>", etree.HTMLParser()
+    )
+    body = root.find("body")
+    survey = html_reader._Survey(body)
+    survey.run()
+    reader = html_reader._Reader(survey, html_reader.TextBuilder())
+    cell = body.find(".//td")
+    chained = reader._chain_text(cell)
+    if chained is not None:
+        assert chained == reader._walk_text(cell)

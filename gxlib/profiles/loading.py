@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from typing import TYPE_CHECKING, Any
 
 from gxlib.errors import ProfileError
 from gxlib.profiles.model import (
@@ -45,7 +43,16 @@ _CLASSES: tuple[type, ...] = (
 )
 
 
-def _make_converter() -> cattrs.Converter:
+if TYPE_CHECKING:
+    import cattrs
+
+
+@cache
+def _converter() -> cattrs.Converter:
+    # built on first use: `import gxlib` must stay cheap, and profiles load lazily
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     for cls in _CLASSES:
         conv.register_structure_hook(
@@ -57,13 +64,12 @@ def _make_converter() -> cattrs.Converter:
     return conv
 
 
-converter = _make_converter()
-
-
 def profile_from_dict(data: Mapping[str, Any], *, origin: str = "<dict>") -> Profile:
     """Structure and validate a profile given as plain data (as parsed from TOML or JSON)."""
+    import cattrs
+
     try:
-        profile = converter.structure(dict(data), Profile)
+        profile = _converter().structure(dict(data), Profile)
     except cattrs.BaseValidationError as exc:
         messages = cattrs.transform_error(exc, path="$")
         raise ProfileError(f"invalid profile {origin}: " + "; ".join(messages)) from None
@@ -77,7 +83,7 @@ def profile_from_dict(data: Mapping[str, Any], *, origin: str = "<dict>") -> Pro
 
 def profile_to_dict(profile: Profile) -> dict[str, Any]:
     """Plain data for a profile; ``profile_from_dict(profile_to_dict(p)) == p``."""
-    result: dict[str, Any] = converter.unstructure(profile)
+    result: dict[str, Any] = _converter().unstructure(profile)
     return result
 
 

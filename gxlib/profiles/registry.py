@@ -11,12 +11,15 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Iterable
-from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gxlib.errors import GxlibError, UnknownProfileError
 from gxlib.profiles.loading import load_file
 from gxlib.profiles.model import Profile
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 ENTRY_POINT_GROUP = "gxlib.profiles"
 
@@ -27,6 +30,8 @@ class GxlibPluginWarning(UserWarning):
 
 def bundled_profile_dir() -> Path:
     """Where the bundled profile files are: inside the wheel, or ``profiles/`` of a checkout."""
+    from importlib import resources  # here, not at import: `import gxlib` stays cheap
+
     packaged = resources.files("gxlib") / "_profiles"
     if packaged.is_dir():
         return Path(str(packaged))
@@ -114,6 +119,8 @@ class _Registry:
 
 
 def _entry_points() -> list[metadata.EntryPoint]:
+    from importlib import metadata  # here, not at import: `import gxlib` stays cheap
+
     try:
         return list(metadata.entry_points(group=ENTRY_POINT_GROUP))
     except Exception as exc:  # a corrupt distribution must not break discovery

@@ -265,6 +265,8 @@ _ATTACHMENT: Final = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd)(?:[?#].*)?$",
 _WORD_MARKUP: Final = ("MsoNormal", "urn:schemas-microsoft-com:office")
 
 _ENTER, _EXIT, _TAIL = 0, 1, 2
+# elements a cell's text needs the general walk for (breaks, preformatted text, nested tables)
+_NOT_CHAINED: Final = frozenset({"br", "pre", "table"})
 
 
 def read_html(source: bytes | str, *, name: str | None = None) -> Document:
@@ -418,25 +420,28 @@ class _Skipper:
         return reason
 
     def _reason(self, element: _El) -> str | None:
-        tag = _tag(element)
-        if tag is None:
+        tag = element.tag
+        if type(tag) is not str:  # libxml2's HTML parser lower-cases names
             return "node"
         if tag in _DROP_TAGS:
             return "markup"
-        attrib = element.attrib
-        style = attrib.get("style")
-        if "hidden" in attrib or (style and _HIDDEN_STYLE.search(style)):
+        get = element.get  # plain lookups: no attribute proxy for every element
+        style = get("style")
+        if get("hidden") is not None or (style and _HIDDEN_STYLE.search(style)):
             return "hidden"
-        if tag in _BOILERPLATE_TAGS or attrib.get("role", "").lower() in _BOILERPLATE_ROLES:
+        if tag in _BOILERPLATE_TAGS:
             return "boilerplate"
-        if (
-            tag in _CLASS_BOILERPLATE_TAGS
-            and _BOILERPLATE_WORDS.intersection(
-                _words(attrib.get("class")) + _words(attrib.get("id"))
-            )
-            and self._looks_like_chrome(element)
-        ):
+        role = get("role")
+        if role and role.lower() in _BOILERPLATE_ROLES:
             return "boilerplate"
+        if tag in _CLASS_BOILERPLATE_TAGS:
+            classes, ident = get("class"), get("id")
+            if (
+                (classes or ident)
+                and _BOILERPLATE_WORDS.intersection(_words(classes) + _words(ident))
+                and self._looks_like_chrome(element)
+            ):
+                return "boilerplate"
         return None
 
     def _looks_like_chrome(self, element: _El) -> bool:
@@ -529,6 +534,8 @@ class _Survey:
     """Visible table cells under the body and under each content-root candidate."""
 
     def run(self) -> None:
+        from lxml import etree  # type: ignore[import-untyped,unused-ignore]
+
         acc: list[float] = []
         acc_cells: list[int] = []
         open_tables: list[TableStats] = []
@@ -536,7 +543,7 @@ class _Survey:
         links = 0
         n_cells = 0
         known_elements: set[_El] = set()
-        work: list[tuple[int, _El]] = [(_ENTER, self.body)]
+        body, skip = self.body, self.skip
 
         def add_text(text: str) -> None:
             if links == 0:
@@ -544,40 +551,45 @@ class _Survey:
             if open_cells and open_tables and open_cells[-1].table is open_tables[-1]:
                 open_cells[-1].chars += len(text) - sum(map(str.isspace, text))
 
-        while work:
-            op, element = work.pop()
-            if op == _TAIL:
-                if element.tail:
+        # lxml walks the tree in C; a skipped element still gets its "end" event (for its tail)
+        walker = etree.iterwalk(body, events=("start", "end"))
+        skipped: _El | None = None
+        for event, element in walker:
+            if event == "end":
+                if element is skipped:
+                    skipped = None
+                else:
+                    tag = element.tag
+                    score, cells = acc.pop(), acc_cells.pop()
+                    if tag in _CONTAINER_TAGS or element in known_elements:
+                        self.scores[element] = score
+                    if element in known_elements or element is body:
+                        self.cells[element] = cells
+                    if acc:
+                        acc[-1] += score
+                        acc_cells[-1] += cells
+                    if tag == "a" and "href" in element.attrib:
+                        links -= 1
+                    if tag in ("td", "th") and open_cells:
+                        cell = open_cells.pop()
+                        cell.table.chars += cell.chars
+                        if cell.chars > LONG_CELL:
+                            cell.table.long_chars += cell.chars
+                        if cell.has_table:
+                            cell.table.cells_with_table += 1
+                    elif tag == "table":
+                        stats = open_tables.pop()
+                        self.tables[element] = stats
+                        if open_tables:
+                            open_tables[-1].nested_cells += stats.cells + stats.nested_cells
+                if element is not body and element.tail:
                     add_text(element.tail)
                 continue
-            tag = _tag(element)
-            is_link = tag == "a" and "href" in element.attrib
-            if op == _EXIT:
-                score, cells = acc.pop(), acc_cells.pop()
-                if tag in _CONTAINER_TAGS or element in known_elements:
-                    self.scores[element] = score
-                if element in known_elements or element is self.body:
-                    self.cells[element] = cells
-                if acc:
-                    acc[-1] += score
-                    acc_cells[-1] += cells
-                if is_link:
-                    links -= 1
-                if tag in ("td", "th") and open_cells:
-                    cell = open_cells.pop()
-                    cell.table.chars += cell.chars
-                    if cell.chars > LONG_CELL:
-                        cell.table.long_chars += cell.chars
-                    if cell.has_table:
-                        cell.table.cells_with_table += 1
-                elif tag == "table":
-                    stats = open_tables.pop()
-                    self.tables[element] = stats
-                    if open_tables:
-                        open_tables[-1].nested_cells += stats.cells + stats.nested_cells
+            if element is not body and skip(element):
+                walker.skip_subtree()
+                skipped = element
                 continue
-            if element is not self.body and self.skip(element):
-                continue
+            tag = element.tag  # a str: skip() passed only elements
             acc.append(0.0)
             acc_cells.append(0)
             if len(acc) > MAX_DEPTH:
@@ -586,7 +598,7 @@ class _Survey:
             if known is not None:
                 self.candidates.setdefault(known, []).append(element)
                 known_elements.add(element)
-            if is_link:
+            if tag == "a" and "href" in element.attrib:
                 links += 1
             if tag == "table":
                 if open_cells and open_tables and open_cells[-1].table is open_tables[-1]:
@@ -602,18 +614,13 @@ class _Survey:
                 acc_cells[-1] += 1
             if element.text:
                 add_text(element.text)
-            work.append((_EXIT, element))
-            for child in reversed(element):
-                work.append((_TAIL, child))
-                work.append((_ENTER, child))
 
     @staticmethod
     def _known(element: _El) -> tuple[str, str] | None:
-        attrib = element.attrib
-        ident = attrib.get("id")
+        ident = element.get("id")
         if ident and ident.strip().lower() in _KNOWN_IDS:
             return ("id", ident.strip().lower())
-        classes = attrib.get("class")
+        classes = element.get("class")
         if classes:
             for name in classes.lower().split():
                 if name in _KNOWN_CLASSES:
@@ -815,6 +822,10 @@ class _Reader:
 
     def cell_text(self, cell: _El) -> str:
         """The text of a cell, block and ``<br>`` breaks as :data:`HARD_BREAK`."""
+        chained = self._chain_text(cell)
+        return chained if chained is not None else self._walk_text(cell)
+
+    def _walk_text(self, cell: _El) -> str:
         pieces: list[str] = []
         pre = 0
         work: list[tuple[int, _El]] = [(_ENTER, cell)]
@@ -848,6 +859,36 @@ class _Reader:
             for child in reversed(element):
                 work.append((_TAIL, child))
                 work.append((_ENTER, child))
+        return join_wide_breaks("".join(pieces))
+
+    def _chain_text(self, cell: _El) -> str | None:
+        """:meth:`cell_text` of the usual cell — each element holding at most one, as in
+        ``<td><p><span>0</span></p></td>`` — without the general walk; None for any other."""
+        pieces: list[str] = []
+        chain: list[tuple[_El, bool]] = []
+        element = cell
+        while True:
+            tag = element.tag
+            if type(tag) is not str or tag in _NOT_CHAINED:
+                return None
+            if element is not cell and self.skip(element):
+                return None
+            block = tag in _BLOCK_TAGS
+            if block:
+                pieces.append(HARD_BREAK)
+            if element.text:
+                pieces.append(element.text)
+            chain.append((element, block))
+            if len(element) == 0:
+                break
+            if len(element) > 1:
+                return None
+            element = element[0]
+        for element, block in reversed(chain):
+            if block:
+                pieces.append(HARD_BREAK)
+            if element is not cell and element.tail:
+                pieces.append(element.tail)
         return join_wide_breaks("".join(pieces))
 
     # -- tables ---------------------------------------------------------------------------------
