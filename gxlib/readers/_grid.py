@@ -29,7 +29,7 @@ collapses it like any other break."""
 LONG_CELL: Final = 300
 """A cell with more visible characters than this holds prose, not a label or a value."""
 
-_INVISIBLE: Final = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE: Final = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 # CJK wide characters (CSS Text 3 "East Asian Wide/Fullwidth", approximated by block).
 _WIDE: Final = (
@@ -44,7 +44,9 @@ _WIDE_BREAK: Final = re.compile(f"(?<=[{_WIDE}])[ \\t\\r\\f]*\\n[ \\t\\r\\n\\f]*
 
 def collapse(text: str) -> str:
     """*text* with invisible characters removed and whitespace runs collapsed to one space."""
-    return " ".join(text.translate(_INVISIBLE).split())
+    if not text.isascii():  # (a search that finds nothing is cheaper than str.translate)
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def render_cell(text: str) -> str:

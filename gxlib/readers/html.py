@@ -265,6 +265,7 @@ _ATTACHMENT: Final = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd)(?:[?#].*)?$",
 _WORD_MARKUP: Final = ("MsoNormal", "urn:schemas-microsoft-com:office")
 
 _ENTER, _EXIT, _TAIL = 0, 1, 2
+_UNSEEN: Final = "unseen"  # memo default: None is a decision (keep the element)
 # elements a cell's text needs the general walk for (breaks, preformatted text, nested tables)
 _NOT_CHAINED: Final = frozenset({"br", "pre", "table"})
 
@@ -394,6 +395,13 @@ def _tag(element: _El) -> str | None:
     return tag if isinstance(tag, str) else None  # libxml2's HTML parser lower-cases names
 
 
+def _hidden_style(style: str) -> bool:
+    low = style.lower()  # each way of hiding names one of these words; most styles have none
+    if "none" not in low and "hidden" not in low and "mso-hide" not in low:
+        return False
+    return _HIDDEN_STYLE.search(style) is not None
+
+
 def _words(value: str | None) -> list[str]:
     return _WORDS.findall(value.lower()) if value else []
 
@@ -409,10 +417,9 @@ class _Skipper:
         self.budget = _CHROME_SCAN_BUDGET
 
     def __call__(self, element: _El) -> str | None:
-        try:
-            return self._memo[element]
-        except KeyError:
-            pass
+        reason = self._memo.get(element, _UNSEEN)
+        if reason is not _UNSEEN:
+            return reason
         reason = self._reason(element)
         self._memo[element] = reason
         if reason is not None:
@@ -427,7 +434,7 @@ class _Skipper:
             return "markup"
         get = element.get  # plain lookups: no attribute proxy for every element
         style = get("style")
-        if get("hidden") is not None or (style and _HIDDEN_STYLE.search(style)):
+        if get("hidden") is not None or (style and _hidden_style(style)):
             return "hidden"
         if tag in _BOILERPLATE_TAGS:
             return "boilerplate"
