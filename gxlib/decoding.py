@@ -917,8 +917,8 @@ def _looks_chinese(reading: _Reading) -> bool:
 
 @functools.cache
 def _mojibake_chars() -> re.Pattern[str]:
-    """Every non-ASCII character ftfy's badness heuristic names, alone or in a range: each of
-    its alternatives needs one of them."""
+    """Every non-ASCII character ftfy's badness heuristic names, alone or in a range (each of
+    its alternatives needs one of them), C1 controls and surrogates."""
     from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 
     chars = {ch for ch in BADNESS_RE.pattern if not ch.isascii()}
@@ -926,7 +926,9 @@ def _mojibake_chars() -> re.Pattern[str]:
         for m in re.finditer(r"(.)-(.)", members, re.S):
             chars.update(map(chr, range(ord(m.group(1)), ord(m.group(2)) + 1)))
         chars.update(ch for ch in members if not ch.isascii())
-    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+    chars.update(map(chr, range(0x80, 0xA0)))  # C1 controls (ftfy's fix_c1_controls)
+    # and surrogates (fix_surrogates); the caller tells these two kinds apart
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "\ud800-\udfff]")
 
 
 _C1_OR_SURROGATE: Final = re.compile("[\x80-\x9f\ud800-\udfff]")
@@ -941,14 +943,12 @@ def _ftfy_would_change(text: str) -> bool:
     more than the rest of the reading, so it is run only around the characters it could match
     (Chinese text has a few quotes and dashes, often none). Same answer, tested against ftfy.
     """
-    if _C1_OR_SURROGATE.search(text):
-        return True
     from ftfy.badness import BADNESS_RE
 
-    bad = BADNESS_RE.search
-    for m in _mojibake_chars().finditer(text):
+    bad, special = BADNESS_RE.search, _C1_OR_SURROGATE.match
+    for m in _mojibake_chars().finditer(text):  # one scan finds all three kinds
         p = m.start()
-        if bad(text, max(0, p - _BADNESS_REACH), p + _BADNESS_REACH + 1):
+        if special(text, p) or bad(text, max(0, p - _BADNESS_REACH), p + _BADNESS_REACH + 1):
             return True
     return False
 

@@ -244,6 +244,8 @@ def _shared_label_keys(profile: Profile) -> frozenset[str]:
 
 
 def _is_prose(text: str) -> bool:
+    if len(text) < 8:  # fewer characters than the fewest Han characters of prose
+        return False
     if "\n" in text:
         text = text.replace("\n", "")
     han = len(_HAN.findall(text))
@@ -260,10 +262,16 @@ class TableReader:
         self.diags = diags
         self.ncols = len(spec.columns)
         self.flat_uncertain = False
+        self._region: tuple[int, int] | None = None
 
     # -- locating -----------------------------------------------------------------------------
     def region(self) -> tuple[int, int]:
         """Token range of the table: from its anchor (if printed) to the next table's anchor."""
+        if self._region is None:
+            self._region = self._find_region()
+        return self._region
+
+    def _find_region(self) -> tuple[int, int]:
         toks, matches = self.st.tokens, self.st.matches
         start = 0
         if self.spec.anchors:

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from gxlib.document import Grid
 
 
-class Token(NamedTuple):
+class Token(NamedTuple):  # fields and defaults are repeated in _tok: keep them in step
     text: str
     start: int
     line: int
@@ -215,10 +215,17 @@ def _plain(text: str, start: int, end: int, first_line: int, value_like: ValueLi
     return out
 
 
+_new_tuple = tuple.__new__
+
+
 def _tok(piece: str, off: int, line_no: int, row_start: bool) -> Token:
     stripped = piece.strip()
     lead = len(piece) - len(piece.lstrip()) if stripped else 0
-    return Token(stripped, off + lead, line_no, row_start)
+    # Token(stripped, off + lead, line_no, row_start) without the generated __new__ (the
+    # tokenizer's hottest line); the defaults are spelled out
+    return _new_tuple(
+        Token, (stripped, off + lead, line_no, row_start, None, None, True, False, False)
+    )
 
 
 _TOKENIZERS = {"rows": _rows, "cells": _cells, "tabs": _tabs, "plain": _plain}

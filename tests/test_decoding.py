@@ -854,7 +854,9 @@ def test_ftfy_shortcut_agrees_with_ftfy(text: str) -> None:
         assert fixed == text
 
 
-@pytest.mark.parametrize("text", ["sÃ³", "voilÃ le travail", "ä¸­å›½", "æ”¿åºœä¿¡æ¯å…¬å¼€"])
+@pytest.mark.parametrize(
+    "text", ["sÃ³", "voilÃ le travail", "ä¸­å›½", "æ”¿åºœä¿¡æ¯å…¬å¼€", "\x85", "a\ud800b"]
+)
 def test_ftfy_shortcut_passes_mojibake_on(text: str) -> None:
     assert decoding._ftfy_would_change(text)
     assert decoding._ftfy_would_change("政府信息公开。\n" * 50 + text + "\n统计")

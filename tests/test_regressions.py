@@ -161,3 +161,13 @@ def test_truncated_row_is_not_read_as_run_together() -> None:
         ("missing", None),
         ("missing", None),
     ]
+
+
+def test_fast_token_equals_the_named_constructor() -> None:
+    # tokens._tok builds Token tuples directly; it must stay equal to the constructor's result
+    from gxlib.tokens import Token, _tok
+
+    assert _tok("  行政许可 ", 10, 3, True) == Token("行政许可", 12, 3, True)
+    assert _tok("", 5, 1, False) == Token("", 5, 1, False)
+    assert type(_tok("0", 0, 1, False)) is Token
+    assert len(Token._field_defaults) == 5 and len(Token._fields) == 9
