@@ -1,7 +1,8 @@
 """gxlib benchmarks: prints figures for the machine at hand (no pass/fail).
 
-    python benchmarks/run.py            # everything available
-    python benchmarks/run.py --quick    # fewer repetitions
+    python benchmarks/run.py                    # everything available
+    python benchmarks/run.py --quick            # fewer documents and repetitions
+    python benchmarks/run.py --only text,html   # some sections
 
 Figures: time to import gxlib and load the profiles; median time per report for text and HTML
 against the floor (reading and decoding the input) and, for HTML, pandas.read_html; how time
@@ -281,20 +282,39 @@ def bench_pdf() -> None:
         print(f"{p.name}: {ms:.0f} ms ({len(data) / 1024:.0f} KB, {pages})")
 
 
+SECTIONS = ("import", "text", "html", "growth", "runs", "pdf", "large")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="fewer documents and repetitions")
+    ap.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)})",
+    )
     args = ap.parse_args()
+    only = set(args.only.split(","))
+    unknown = only - set(SECTIONS)
+    if unknown:
+        ap.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     reps = 5 if args.quick else 20
     gens = corpus(8 if args.quick else 24)
-    bench_import()
+    if "import" in only:
+        bench_import()
     with tempfile.TemporaryDirectory() as tmp:
-        bench_text(reps, gens, Path(tmp))
-        bench_html(reps, gens, Path(tmp))
-    bench_growth(reps, gens)
-    bench_runs()
-    bench_pdf()
-    bench_large(gens)
+        if "text" in only:
+            bench_text(reps, gens, Path(tmp))
+        if "html" in only:
+            bench_html(reps, gens, Path(tmp))
+    if "growth" in only:
+        bench_growth(reps, gens)
+    if "runs" in only:
+        bench_runs()
+    if "pdf" in only:
+        bench_pdf()
+    if "large" in only:
+        bench_large(gens)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,30 @@ def _nfkc(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
+# Characters NFKC leaves alone that also can neither combine with what precedes them (ccc=0,
+# NFKC_QC=Yes): ASCII, CJK ideographs, the punctuation of Chinese prose that has no
+# compatibility form. Normalisation may restart before each of them (UAX #15, "stable code
+# points"), so a document is normalised run by run: only the runs between them — with the
+# character before, which may combine with what follows — go through NFKC, each distinct run
+# once. Full-width punctuation (，（）：) makes such runs short and very repetitive.
+_NFKC_RUN = re.compile(
+    "(?s).?[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\u3001\u3002\u300a-\u300f"
+    "\u2014\u2018\u2019\u201c\u201d]+"
+)
+
+
+@lru_cache(maxsize=4096)
+def _nfkc_run(run: str) -> str:
+    return unicodedata.normalize("NFKC", run)
+
+
+def _nfkc_document(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, cheaper on long Chinese text."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return _NFKC_RUN.sub(lambda m: _nfkc_run(m.group()), text)
+
+
 def _canonical(text: str) -> str:
     s = _nfkc(text)
     s = _SPACE.sub("", s)  # first, so a gloss set off by a space is still seen as one
@@ -82,7 +106,7 @@ def explain(text: str) -> tuple[Step, ...]:
 def fold_document(text: str) -> tuple[str, tuple[Step, ...]]:
     """:func:`document_key` and :func:`explain` of ``text`` in one pass."""
     steps: list[Step] = []
-    nfkc = _nfkc(text)
+    nfkc = _nfkc_document(text)
     if nfkc is not text and nfkc != text:
         steps.append(
             Step("nfkc", "full-width or compatibility characters folded (NFKC) for matching")

@@ -32,3 +32,22 @@ def test_steps_name_what_was_folded() -> None:
         "doubled-punctuation",
     ]
     assert fold_document("政府信息公开")[1] == ()
+
+
+_NFKC_ALPHABET = st.one_of(
+    st.sampled_from(list("，。、（）：；“”‘’—…《》「」　ａＡ１㈠①ｶﾞ\u0301\u0308\u0323e")),
+    st.sampled_from(["\u1100", "\u1161", "\u11a8", "\uac00", "\u0b47", "\u0b3e", "\u0b57"]),
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x4E10),
+    st.characters(min_codepoint=0xF900, max_codepoint=0xF910),
+    st.characters(codec="utf-8"),
+)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=_NFKC_ALPHABET, max_size=40))
+def test_document_nfkc_equals_unicodedata(text: str) -> None:
+    import unicodedata
+
+    from gxlib.normalize import _nfkc_document
+
+    assert _nfkc_document(text) == unicodedata.normalize("NFKC", text)
