@@ -50,13 +50,15 @@ def _check(
         instances = [r for r in present if (not rule.only or r in rule.only) and r in not_missing]
     else:
         instances = [c.key for c in spec.columns if not rule.only or c.key in rule.only]
+    by_row = rule.each == "row"
+    index = table._index  # (row, column) → cell; rules name only cells the table has
     for inst in instances:
-
-        def cell(term: str, inst: str = inst) -> Cell:
-            return table.cell(inst, term) if rule.each == "row" else table.cell(term, inst)
-
-        lcells = [cell(t) for t in left]
-        rcells = [cell(t) for t in right]
+        if by_row:
+            lcells = [index[(inst, t)] for t in left]
+            rcells = [index[(inst, t)] for t in right]
+        else:
+            lcells = [index[(t, inst)] for t in left]
+            rcells = [index[(t, inst)] for t in right]
         allc = lcells + rcells
         bad = [c for c in allc if c.status != "number"]
         where = f"{'row' if rule.each == 'row' else 'column'} {inst!r}"

@@ -25,7 +25,7 @@ from gxlib.report import Cell, Table
 from gxlib.runs import FLAT, RowInput, TableSolution, needs_split, solve_table
 from gxlib.sections import SectionSpan
 from gxlib.tokens import Token, grid_tokens, tokenize
-from gxlib.values import Number, ParsedValue, find_unit, parse_value
+from gxlib.values import Number, ParsedValue, cached_reading, find_unit, parse_value
 
 _PROSE_END = re.compile(r"[。；;]")
 _HAN = re.compile("[\u4e00-\u9fff]")
@@ -861,9 +861,8 @@ def _cell(
             unit, source = hu, "header"
         else:
             unit = col.unit
-    pv = parse_value(
-        tok.text, kind, syntax, unit=unit, unit_source="header" if source == "header" else "default"
-    )
+    # straight to the cached reading: kinds were validated with the profile
+    pv = cached_reading(tok.text, kind, syntax, unit, "header" if source == "header" else "default")
     loc = Location(tok.start, tok.line, len(tok.text), tok.page, tok.grid)
     if pv.status != "number" or pv.note:
         _value_diagnostic(spec, row, col, tok, kind, pv, loc, diags)

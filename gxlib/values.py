@@ -353,19 +353,21 @@ def parse_value(
     """
     if kind not in ("count", "signed_count", "money"):
         raise ValueError(f"unknown value type {kind!r}")
-    return _parse_cached(raw, kind, syntax, unit, unit_source)
+    return cached_reading(raw, kind, syntax, unit, unit_source)
 
 
 # Reports repeat the same few cell texts ("0", "1", "/") hundreds of times: a reading is a pure
 # function of its arguments and its result is immutable, so each distinct one is computed once.
 @functools.lru_cache(maxsize=16384)
-def _parse_cached(
+def cached_reading(
     raw: str,
     kind: ValueType,
     syntax: ValueSyntax,
     unit: str | None,
     unit_source: Literal["header", "default"],
 ) -> ParsedValue:
+    """:func:`parse_value` without checking ``kind`` (the extractor's kinds come from a
+    validated profile); arguments by position."""
     comp = _compile(syntax)
     text = _EDGE.sub("", _fold(raw))
     if not text:
