@@ -553,10 +553,10 @@ class _Survey:
         body, skip = self.body, self.skip
 
         def add_text(text: str) -> None:
-            if links == 0:
+            if links == 0 and not text.isascii():  # (most texts are markup whitespace or digits)
                 acc[-1] += len(_CJK.findall(text))
             if open_cells and open_tables and open_cells[-1].table is open_tables[-1]:
-                open_cells[-1].chars += len(text) - sum(map(str.isspace, text))
+                open_cells[-1].chars += len("".join(text.split()))  # characters but whitespace
 
         # lxml walks the tree in C; a skipped element still gets its "end" event (for its tail)
         walker = etree.iterwalk(body, events=("start", "end"))
