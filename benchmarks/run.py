@@ -156,25 +156,27 @@ def bench_growth(reps: int, gens: list) -> None:  # type: ignore[type-arg]
     section("growth with input size (text and HTML): linear means 100x the input in ~100x the time")
     gen = gens[0]
     for label, make in (
-        ("text", lambda k: text_report(gen, "tabs", paragraphs=14 * k)),
-        ("html", lambda k: web_page(gen, paragraphs=14 * k)),
+        ("text", lambda n: text_report(gen, "tabs", paragraphs=n)),
+        ("html", lambda n: web_page(gen, paragraphs=n)),
     ):
         if label == "html":
             try:
                 import lxml  # noqa: F401
             except ImportError:
                 continue
+        base = make(14)
+        size1 = len(base.encode())
+        per_paragraph = (len(make(14 + 6).encode()) - size1) / 6  # the prose cycles through 6
         t1 = None
-        size1 = None
         for k in (1, 10, 100):
-            doc = make(k)
+            # more prose until the document is k times as long as the usual report
+            doc = make(14 + round((k - 1) * size1 / per_paragraph))
             ms = median_ms(lambda d=doc: gxlib.parse(d), max(3, reps // k))
             t1 = t1 or ms
             size = len(doc.encode())
-            size1 = size1 or size
             print(
-                f"{label} {k:>3}x prose ({size / 1024:8.1f} KB = {size / size1:5.1f}x): "
-                f"{ms:8.2f} ms = {ms / t1:5.1f}x the 1x time"
+                f"{label} {size / 1024:8.1f} KB ({size / size1:5.1f}x the input): "
+                f"{ms:8.2f} ms = {ms / t1:5.1f}x the time"
             )
 
 

@@ -25,6 +25,9 @@ Kind = Literal["row", "group", "column", "column_group", "header", "anchor"]
 How = Literal["exact", "variant", "drift", "compound", "fuzzy"]
 
 
+_CACHE_TEXTS = 16384  # most texts a SectionLabels remembers the match of
+
+
 @frozen
 class Label:
     kind: Kind
@@ -91,6 +94,9 @@ class SectionLabels:
         if hit is not _MISS:
             return hit  # type: ignore[return-value]
         result = self._match(text)
+        if len(self._cache) >= _CACHE_TEXTS:
+            # bounded: compiled labels live as long as the process, over any number of reports
+            self._cache.clear()
         self._cache[text] = result
         return result
 

@@ -171,3 +171,16 @@ def test_fast_token_equals_the_named_constructor() -> None:
     assert _tok("", 5, 1, False) == Token("", 5, 1, False)
     assert type(_tok("0", 0, 1, False)) is Token
     assert len(Token._field_defaults) == 5 and len(Token._fields) == 9
+
+
+def test_label_match_cache_is_bounded() -> None:
+    # compiled labels live for the whole process: their memo must not grow with the corpus
+    from gxlib import labels as labels_module
+    from gxlib.labels import compile_labels
+    from gxlib.profiles import get
+
+    section = compile_labels(get("gov-2021"))["requests"]
+    for i in range(labels_module._CACHE_TEXTS + 10):
+        section.match(f"本年度第{i}项工作")
+    assert len(section._cache) <= labels_module._CACHE_TEXTS
+    assert section.match("（七）总计") is not None  # still matches after a clear
