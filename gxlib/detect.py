@@ -17,6 +17,7 @@ from gxlib.report import Candidate
 
 def score_profiles(key_text: str, profiles: list[Profile], year: int | None) -> list[Candidate]:
     out: list[Candidate] = []
+    present: dict[str, bool] = {}  # profiles share most labels: each is looked for once
     for p in profiles:
         score = 0.0
         evidence: list[str] = []
@@ -26,7 +27,12 @@ def score_profiles(key_text: str, profiles: list[Profile], year: int | None) -> 
                 evidence.append(f"+{sig.weight:g} {sig.text}")
         labels = _evidence_labels(p)
         if labels:
-            found = sum(1 for k in labels if k in key_text)
+            found = 0
+            for k in labels:
+                hit = present.get(k)
+                if hit is None:
+                    hit = present[k] = k in key_text
+                found += hit
             cov = found / len(labels)
             score += 2.0 * cov
             evidence.append(f"+{2.0 * cov:.2f} {found}/{len(labels)} labels present")
