@@ -4,8 +4,9 @@
   report carries (sections 一, 五, 六 run to several paragraphs each).
 * :func:`web_page` — a report as a government site serves it, ~30-60 KB: site chrome (inline
   CSS and scripts, a navigation bar of links, a layout table, breadcrumb, footer) around an
-  article whose paragraphs and tables carry Word's exported markup (``class=MsoNormal``, a
-  ``<span style=...>`` around every cell text, widths and borders on every ``<td>``).
+  article whose paragraphs and tables carry Word's exported markup (a ``<p>`` and a
+  ``<span style=...>`` around every cell text, widths and borders on every ``<td>``), or the
+  plain markup a CMS editor leaves.
 
 Only the shape is synthetic; the values and labels are gxlib.testing's, so every page parses
 back to its generated report (tests/test_benchmark_pages.py checks that).
@@ -160,8 +161,9 @@ def _word_paragraph(m: re.Match[str]) -> str:
     )
 
 
-def web_page(gen: GeneratedReport, paragraphs: int = 14) -> str:
-    """The report as a page of a government site, with Word's markup in the article."""
+def web_page(gen: GeneratedReport, paragraphs: int = 14, *, word: bool = True) -> str:
+    """The report as a page of a government site: with Word's markup in the article (a report
+    pasted from Word, ~60 KB), or with the plain markup a CMS editor leaves (~35 KB)."""
     article = render_report(gen, "html")
     start = article.index('<div id="zoom">') + len('<div id="zoom">')
     body = article[start : article.rindex("</div>")]
@@ -169,14 +171,15 @@ def web_page(gen: GeneratedReport, paragraphs: int = 14) -> str:
         f"<p>{html.escape(PARAGRAPHS[i % len(PARAGRAPHS)])}</p>" for i in range(paragraphs)
     )
     body = body.replace("<p>二、", prose + "<p>二、", 1)
-    body = _TD.sub(_word_cell, body)
-    body = _P.sub(_word_paragraph, body)
-    body = body.replace(
-        '<table border="1">',
-        "<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 width=600 "
-        "style='border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt;"
-        "mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt'>",
-    )
+    if word:
+        body = _TD.sub(_word_cell, body)
+        body = _P.sub(_word_paragraph, body)
+        body = body.replace(
+            '<table border="1">',
+            "<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 width=600 "
+            "style='border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt;"
+            "mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt'>",
+        )
     title = f"{gen.body}{gen.year}年政府信息公开工作年度报告"
     return (
         '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; '

@@ -126,30 +126,32 @@ def bench_text(reps: int, gens: list, tmp: Path) -> None:  # type: ignore[type-a
 
 
 def bench_html(reps: int, gens: list, tmp: Path) -> None:  # type: ignore[type-arg]
-    section("HTML pages (one core)")
     try:
         import lxml  # noqa: F401
     except ImportError:
+        section("HTML pages (one core)")
         print("skipped: pip install 'gxlib[html]'")
         return
-    paths = []
-    for i, g in enumerate(gens):
-        p = tmp / f"gen{i:03d}.html"
-        p.write_text(web_page(g), encoding="utf-8")
-        paths.append(p)
-    gx = _summary("pages shaped like a government site's (chrome + Word markup)", paths, reps)
-    try:
-        import pandas as pd
-    except ImportError:
-        print("pandas.read_html: skipped (pip install 'gxlib[pandas]')")
-        return
-    pdt = statistics.median(
-        _per_file(paths, lambda p: pd.read_html(StringIO(p.read_text("utf-8"))), reps)
-    )
-    print(
-        f"pandas.read_html(page) (raw grids only): {pdt:.2f} ms; "
-        f"gxlib = {gx / pdt:.2f}x pandas.read_html"
-    )
+    for word, kind in ((True, "Word markup in the article"), (False, "plain CMS markup")):
+        section(f"HTML pages (one core): site chrome, {kind}")
+        paths = []
+        for i, g in enumerate(gens):
+            p = tmp / f"gen{i:03d}-{'word' if word else 'plain'}.html"
+            p.write_text(web_page(g, word=word), encoding="utf-8")
+            paths.append(p)
+        gx = _summary("pages", paths, reps)
+        try:
+            import pandas as pd
+        except ImportError:
+            print("pandas.read_html: skipped (pip install 'gxlib[pandas]')")
+            continue
+        pdt = statistics.median(
+            _per_file(paths, lambda p: pd.read_html(StringIO(p.read_text("utf-8"))), reps)
+        )
+        print(
+            f"pandas.read_html(page) (raw grids only): {pdt:.2f} ms; "
+            f"gxlib = {gx / pdt:.2f}x pandas.read_html"
+        )
 
 
 def bench_growth(reps: int, gens: list) -> None:  # type: ignore[type-arg]

@@ -23,9 +23,10 @@ from pages import text_report, web_page
 @given(reports(blanks=False))
 def test_web_page_reads_back(gen: GeneratedReport) -> None:
     pytest.importorskip("lxml")
-    page = web_page(gen)
-    assert 30_000 < len(page.encode()) < 90_000  # the size the speed targets are stated for
-    assert_reads_back(gen, gxlib.parse(page.encode("utf-8")))
+    for word in (True, False):
+        page = web_page(gen, word=word)
+        assert 20_000 < len(page.encode()) < 70_000  # the sizes of pages real sites serve
+        assert_reads_back(gen, gxlib.parse(page.encode("utf-8")))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
