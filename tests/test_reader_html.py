@@ -937,3 +937,85 @@ def test_cell_text_shortcut_equals_the_walk(inner: str) -> None:
     chained = reader._chain_text(cell)
     if chained is not None:
         assert chained == reader._walk_text(cell)
+
+
+_TD_ATTRS = st.sampled_from(["", ' class="zoom"', ' style="width:10pt"', ' colspan="2"'])
+_INNER_ATTRS = st.sampled_from(
+    [
+        "",
+        " class=MsoNormal",
+        ' style="font-size:10pt"',
+        ' style="display:none"',
+        ' class="nav"',
+        ' class="TRS_Editor"',
+        ' id="x"',
+        " hidden",
+        ' role="navigation"',
+        ' align="center" lang="EN-US"',
+    ]
+)
+
+
+@st.composite
+def _cell_content(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(st.sampled_from(["p", "span", "div", "font", "b", "o:p", "a", "br", "script"]))
+    text = draw(_CELL_TEXT) or ""
+    if tag == "br":
+        return "<br>" + text
+    n = 0 if depth >= 3 else draw(st.integers(0, 2))
+    inner = (draw(_CELL_TEXT) or "") + "".join(draw(_cell_content(depth + 1)) for _ in range(n))
+    return f"<{tag}{draw(_INNER_ATTRS)}>{inner}</{tag}>{text}"
+
+
+@st.composite
+def _table_page(draw: st.DrawFn) -> str:
+    rows = []
+    for _ in range(draw(st.integers(1, 3))):
+        cells = []
+        for _ in range(draw(st.integers(1, 3))):
+            attrs = draw(_TD_ATTRS)
+            inner = (draw(_CELL_TEXT) or "") + (
+                draw(_cell_content()) if draw(st.booleans()) else ""
+            )
+            cells.append(f"<td{attrs}>{inner}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    table = "<table>" + "".join(rows) + "</table>"
+    if draw(st.booleans()):
+        table = "<a href=x>" + table + "</a>"
+    return '<div id="zoom">一、总体情况' + table + "</div><div>本年度报告</div>"
+
+
+@given(_table_page())
+def test_cell_shortcuts_change_nothing(body: str) -> None:
+    """Surveying and reading ordinary cells at once gives what walking every element gives."""
+    pytest.importorskip("lxml")
+    from lxml import etree
+
+    def read(shortcuts: bool) -> tuple[object, ...]:
+        root = etree.fromstring(f"<html><body>{body}</body></html>", etree.HTMLParser())
+        survey = html_reader._Survey(root.find("body"), shortcuts=shortcuts)
+        survey.run()
+
+        def path(el: object) -> str:
+            return el.getroottree().getpath(el)  # type: ignore[attr-defined]
+
+        roots, step = html_reader._choose_roots(survey.body, survey)
+        builder = html_reader.TextBuilder()
+        reader = html_reader._Reader(survey, builder)
+        for el in roots:
+            reader.render(el)
+        doc = builder.document("html", [], "utf-8")
+        return (
+            {path(e): v for e, v in survey.scores.items()},
+            {path(e): v for e, v in survey.cells.items()},
+            [(path(e), v) for e, v in survey.tables.items()],
+            {k: [path(e) for e in v] for k, v in survey.candidates.items()},
+            survey.skip.counts,
+            step,
+            doc.text,
+            doc.grids,
+            doc.problems,
+            reader.steps(),
+        )
+
+    assert read(True) == read(False)

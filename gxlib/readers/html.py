@@ -45,7 +45,9 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from heapq import merge
 from typing import Any, Final
 
@@ -265,6 +267,28 @@ _ATTACHMENT: Final = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd)(?:[?#].*)?$",
 _WORD_MARKUP: Final = ("MsoNormal", "urn:schemas-microsoft-com:office")
 
 _ENTER, _EXIT, _TAIL = 0, 1, 2
+_CHAIN_DEPTH: Final = 8  # most elements below a cell that _Survey._read_cell reads at once
+# Elements a cell's text or a page's survey needs the general walk for.
+_NOT_PLAIN: Final = frozenset({"a", "br", "pre", "table", "tr", "td", "th", "caption"})
+# Attributes that neither hide an element nor name it (see _Skipper._reason, _Survey._known).
+_PRESENTATIONAL: Final = frozenset(
+    {
+        "style",
+        "align",
+        "valign",
+        "width",
+        "height",
+        "lang",
+        "xml:lang",
+        "dir",
+        "nowrap",
+        "face",
+        "size",
+        "color",
+        "bgcolor",
+        "class",
+    }
+)
 _UNSEEN: Final = "unseen"  # memo default: None is a decision (keep the element)
 # elements a cell's text needs the general walk for (breaks, preformatted text, nested tables)
 _NOT_CHAINED: Final = frozenset({"br", "pre", "table"})
@@ -393,6 +417,32 @@ def _parse_with(
 def _tag(element: _El) -> str | None:
     tag = element.tag
     return tag if isinstance(tag, str) else None  # libxml2's HTML parser lower-cases names
+
+
+def _plain_inline(element: _El) -> bool:
+    """Whether _Skipper keeps ``element`` and _Survey._known passes it over, told from its tag
+    and attributes alone (so neither needs to look), and its text needs no general walk."""
+    tag = element.tag
+    if type(tag) is not str or tag in _NOT_PLAIN or tag in _DROP_TAGS or tag in _BOILERPLATE_TAGS:
+        return False
+    for name in element.keys():  # noqa: SIM118  (iterating an element gives its children)
+        if name not in _PRESENTATIONAL:
+            return False
+    style = element.get("style")
+    if style and _hidden_style(style):
+        return False
+    classes = element.get("class")
+    return not classes or _plain_classes(classes, tag in _CLASS_BOILERPLATE_TAGS)
+
+
+@lru_cache(maxsize=1024)
+def _plain_classes(classes: str, chrome_tag: bool) -> bool:
+    """Class names that neither mark a known content root nor (on tags where class names can
+    mark chrome) a menu or footer: ``MsoNormal`` and the like."""
+    names = classes.lower().split()
+    if any(name in _KNOWN_CLASSES for name in names):
+        return False
+    return not (chrome_tag and _BOILERPLATE_WORDS.intersection(_words(classes)))
 
 
 def _hidden_style(style: str) -> bool:
@@ -539,6 +589,10 @@ class _Survey:
     tables: dict[_El, TableStats] = field(default_factory=dict)
     cells: dict[_El, int] = field(default_factory=dict)
     """Visible table cells under the body and under each content-root candidate."""
+    cell_texts: dict[_El, str] = field(default_factory=dict)
+    """Text of the ordinary cells, read during the survey (see _read_cell)."""
+    shortcuts: bool = True
+    """Read ordinary cells at once; False: walk every element (the reference behaviour)."""
 
     def run(self) -> None:
         from lxml import etree  # type: ignore[import-untyped,unused-ignore]
@@ -619,8 +673,55 @@ class _Survey:
                 open_cells.append(_CellCount(open_tables[-1]))
                 acc[-1] += _CELL_WEIGHT
                 acc_cells[-1] += 1
+                if (
+                    self.shortcuts
+                    and links == 0
+                    and len(acc) + _CHAIN_DEPTH <= MAX_DEPTH
+                    and self._read_cell(element, add_text)
+                ):
+                    walker.skip_subtree()  # counted and read; the cell's "end" still comes
+                    continue  # (its own text was counted with the rest)
             if element.text:
                 add_text(element.text)
+
+    def _read_cell(self, cell: _El, add_text: Callable[[str], None]) -> bool:
+        """Count and read the usual cell in one go — a chain of elements each holding at most
+        one, with only presentational attributes, as in ``<td><p class=MsoNormal><span
+        style=...>0</span></p></td>`` — exactly as the walk and :meth:`_Reader.cell_text` would;
+        False (nothing done) for any other cell."""
+        chain = [cell]
+        element = cell
+        while len(element):
+            if len(element) > 1 or len(chain) > _CHAIN_DEPTH:
+                return False
+            element = element[0]
+            if not _plain_inline(element):
+                return False
+            chain.append(element)
+        pieces: list[str] = []
+        for element in chain:
+            if element.tag in _BLOCK_TAGS:
+                pieces.append(HARD_BREAK)
+            if element.text:
+                add_text(element.text)
+                pieces.append(element.text)
+        below = 0.0  # score of the chain below the element at hand, as the walk sums it
+        for element in reversed(chain):
+            block = element.tag in _BLOCK_TAGS
+            if block:
+                pieces.append(HARD_BREAK)
+            if element is cell:
+                break
+            text, tail = element.text, element.tail
+            if tail:
+                add_text(tail)  # in the cell: the walk adds a tail to its parent
+                pieces.append(tail)
+            score = below + (len(_CJK.findall(text)) if text and not text.isascii() else 0)
+            if element.tag in _CONTAINER_TAGS:
+                self.scores[element] = score
+            below = score + (len(_CJK.findall(tail)) if tail and not tail.isascii() else 0)
+        self.cell_texts[cell] = join_wide_breaks("".join(pieces))
+        return True
 
     @staticmethod
     def _known(element: _El) -> tuple[str, str] | None:
@@ -829,6 +930,9 @@ class _Reader:
 
     def cell_text(self, cell: _El) -> str:
         """The text of a cell, block and ``<br>`` breaks as :data:`HARD_BREAK`."""
+        read = self.survey.cell_texts.get(cell)
+        if read is not None:
+            return read
         chained = self._chain_text(cell)
         return chained if chained is not None else self._walk_text(cell)
 
