@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 from typing import NamedTuple
 
 from gxlib.document import Grid
@@ -216,6 +217,7 @@ def _plain(text: str, start: int, end: int, first_line: int, value_like: ValueLi
 
 
 _new_tuple = tuple.__new__
+_ROW_COL = attrgetter("row", "col")
 
 
 def _tok(piece: str, off: int, line_no: int, row_start: bool) -> Token:
@@ -270,17 +272,24 @@ def grid_tokens(grid: Grid) -> list[Token]:
     """Tokens of a grid read from HTML/DOCX/PDF: geometry gives the row breaks exactly."""
     out: list[Token] = []
     last_row = -1
-    for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
+    for cell in sorted(grid.cells, key=_ROW_COL):
         loc = cell.location
-        text = _WS.sub(" ", cell.text).strip()
+        text = " ".join(cell.text.split())  # whitespace runs as one space (str.isspace, as \s)
+        page = loc.page if loc and loc.page is not None else grid.page
         out.append(
-            Token(
-                text,
-                loc.offset if loc else 0,
-                loc.line if loc else 0,
-                cell.row != last_row,
-                loc.page if loc and loc.page is not None else grid.page,
-                (grid.index, cell.row, cell.col),
+            _new_tuple(
+                Token,
+                (
+                    text,
+                    loc.offset if loc else 0,
+                    loc.line if loc else 0,
+                    cell.row != last_row,
+                    page,
+                    (grid.index, cell.row, cell.col),
+                    True,
+                    False,
+                    False,
+                ),
             )
         )
         last_row = cell.row

@@ -187,12 +187,8 @@ class TextBuilder:
             while at < len(cells) and cells[at].row == row:
                 cell = cells[at]
                 text = render_cell(cell.text)
-                location = Location(
-                    offset=line_start + pos,
-                    line=line_no,
-                    length=len(text),
-                    grid=(index, row, cell.col),
-                )
+                slot = (index, row, cell.col)
+                location = Location(line_start + pos, line_no, len(text), None, slot)
                 placed.append(
                     GridCell(text, row, cell.col, cell.rowspan, cell.colspan, cell.header, location)
                 )

@@ -1085,8 +1085,10 @@ class _Reader:
             if tag not in ("td", "th") or self.skip(cell):
                 continue
             notes: list[tuple[str, str]] = []
-            colspan = _span(cell.get("colspan"), "colspan", _COLSPAN_LIMIT, notes)
-            rowspan = _span(cell.get("rowspan"), "rowspan", _ROWSPAN_LIMIT, notes)
+            spec = cell.get("colspan")
+            colspan = 1 if spec is None else _span(spec, "colspan", _COLSPAN_LIMIT, notes)
+            spec = cell.get("rowspan")
+            rowspan = 1 if spec is None else _span(spec, "rowspan", _ROWSPAN_LIMIT, notes)
             row.append(_Cell(self.cell_text(cell), rowspan, colspan, is_head or tag == "th", notes))
         return row
 
