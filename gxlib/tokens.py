@@ -68,7 +68,7 @@ def _lines(text: str, start: int, end: int, first_line: int) -> list[tuple[int, 
 
 
 def _maybe_page_number(line: str) -> bool:
-    # page furniture is short and has a digit: most lines are ruled out without the regex
+    # page furniture is short: most lines are ruled out by their length, without the regex
     if len(line) >= 40:
         line = line.strip()
         if len(line) >= 40 or not line:

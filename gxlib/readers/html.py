@@ -290,8 +290,6 @@ _PRESENTATIONAL: Final = frozenset(
     }
 )
 _UNSEEN: Final = "unseen"  # memo default: None is a decision (keep the element)
-# elements a cell's text needs the general walk for (breaks, preformatted text, nested tables)
-_NOT_CHAINED: Final = frozenset({"br", "pre", "table"})
 
 
 def read_html(source: bytes | str, *, name: str | None = None) -> Document:
@@ -930,11 +928,8 @@ class _Reader:
 
     def cell_text(self, cell: _El) -> str:
         """The text of a cell, block and ``<br>`` breaks as :data:`HARD_BREAK`."""
-        read = self.survey.cell_texts.get(cell)
-        if read is not None:
-            return read
-        chained = self._chain_text(cell)
-        return chained if chained is not None else self._walk_text(cell)
+        read = self.survey.cell_texts.get(cell)  # ordinary cells: read during the survey
+        return read if read is not None else self._walk_text(cell)
 
     def _walk_text(self, cell: _El) -> str:
         pieces: list[str] = []
@@ -970,36 +965,6 @@ class _Reader:
             for child in reversed(element):
                 work.append((_TAIL, child))
                 work.append((_ENTER, child))
-        return join_wide_breaks("".join(pieces))
-
-    def _chain_text(self, cell: _El) -> str | None:
-        """:meth:`cell_text` of the usual cell — each element holding at most one, as in
-        ``<td><p><span>0</span></p></td>`` — without the general walk; None for any other."""
-        pieces: list[str] = []
-        chain: list[tuple[_El, bool]] = []
-        element = cell
-        while True:
-            tag = element.tag
-            if type(tag) is not str or tag in _NOT_CHAINED:
-                return None
-            if element is not cell and self.skip(element):
-                return None
-            block = tag in _BLOCK_TAGS
-            if block:
-                pieces.append(HARD_BREAK)
-            if element.text:
-                pieces.append(element.text)
-            chain.append((element, block))
-            if len(element) == 0:
-                break
-            if len(element) > 1:
-                return None
-            element = element[0]
-        for element, block in reversed(chain):
-            if block:
-                pieces.append(HARD_BREAK)
-            if element is not cell and element.tail:
-                pieces.append(element.tail)
         return join_wide_breaks("".join(pieces))
 
     # -- tables ---------------------------------------------------------------------------------
