@@ -267,6 +267,31 @@ _ATTACHMENT: Final = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd)(?:[?#].*)?$",
 _WORD_MARKUP: Final = ("MsoNormal", "urn:schemas-microsoft-com:office")
 
 _ENTER, _EXIT, _TAIL = 0, 1, 2
+# Markup a data table's cells may hold for _Survey._read_table: paragraphs and text-level tags
+# that neither the survey nor the render treats apart from block breaks (<br> breaks a line).
+_CELL_MARKUP: Final = frozenset(
+    {
+        "p",
+        "div",
+        "center",
+        "span",
+        "font",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "s",
+        "strike",
+        "sub",
+        "sup",
+        "small",
+        "big",
+        "o:p",
+        "br",
+    }
+)
+_ROW_GROUPS: Final = frozenset({"tbody", "thead", "tfoot"})
 _CHAIN_DEPTH: Final = 8  # most elements below a cell that _Survey._read_cell reads at once
 # Elements a cell's text or a page's survey needs the general walk for.
 _NOT_PLAIN: Final = frozenset({"a", "br", "pre", "table", "tr", "td", "th", "caption"})
@@ -662,7 +687,20 @@ class _Survey:
             if tag == "table":
                 if open_cells and open_tables and open_cells[-1].table is open_tables[-1]:
                     open_cells[-1].has_table = True
-                open_tables.append(TableStats())
+                read = (
+                    self._read_table(element, MAX_DEPTH - len(acc), MAX_CELLS - n_cells)
+                    if self.shortcuts and links == 0
+                    else None
+                )
+                if read is None:
+                    open_tables.append(TableStats())
+                else:  # surveyed and read; its "end" still comes, its own text follows
+                    stats, score = read
+                    open_tables.append(stats)
+                    n_cells += stats.cells
+                    acc[-1] += score
+                    acc_cells[-1] += stats.cells
+                    walker.skip_subtree()
             elif tag in ("td", "th") and open_tables:
                 n_cells += 1
                 if n_cells > MAX_CELLS:
@@ -721,6 +759,80 @@ class _Survey:
         self.cell_texts[cell] = join_wide_breaks("".join(pieces))
         return True
 
+    def _read_table(
+        self, table: _El, room: int, cells_left: int
+    ) -> tuple[TableStats, float] | None:
+        """Survey and read a plain data table at once: its statistics and content score, and
+        the text of its cells, exactly as the walk and :meth:`_Reader.cell_text` would; ``None``
+        (nothing done) for any other table.
+
+        Plain: rows and cells in HTML's table structure, cells holding only
+        :data:`_CELL_MARKUP`, nothing in it hidden, named as a content root or like page
+        chrome (attributes are checked by libxml2's XPath, in C), and not a layout table. The
+        walk never descends into a data table when choosing the content root, so the scores of
+        the elements inside one are not recorded. ``room``: the levels below the table the walk
+        accepts; ``cells_left``: the cells it still accepts.
+        """
+        named, styles, classes = _table_xpaths()
+        if named(table):
+            return None
+        if any(_hidden_style(style) for style in set(styles(table))):
+            return None
+        if not all(_plain_classes(names, True) for names in set(classes(table))):
+            return None
+        stats = TableStats()
+        texts: list[str] = []  # every text below the table, for its content score
+        parts: list[_El] = []
+        read: list[tuple[_El, str]] = []
+        for part in table:
+            tag = part.tag
+            if tag == "tr":
+                rows, depth = [part], 1
+            elif tag in _ROW_GROUPS:
+                rows, depth = list(part), 2
+                parts.append(part)
+                if part.text:
+                    texts.append(part.text)
+            else:
+                return None
+            for tr in rows:
+                if tr.tag != "tr":
+                    return None
+                parts.append(tr)
+                if tr.text:
+                    texts.append(tr.text)
+                for cell in tr:
+                    if cell.tag not in ("td", "th"):
+                        return None
+                    raw = _cell_raw(cell, room - depth - 1)
+                    if raw is None:
+                        return None
+                    parts.append(cell)
+                    texts.append(raw)
+                    chars = len("".join(raw.split()))
+                    stats.cells += 1
+                    stats.chars += chars
+                    if chars > LONG_CELL:
+                        stats.long_chars += chars
+                    read.append((cell, raw))
+                    if cell.tail:
+                        texts.append(cell.tail)
+                if tr.tail and depth == 2:
+                    texts.append(tr.tail)
+            if part.tail:
+                texts.append(part.tail)
+        if stats.cells > cells_left or is_layout_table(stats) or room < 3:
+            return None
+        memo = self.skip._memo
+        for part in parts:
+            memo[part] = None
+        cell_texts = self.cell_texts
+        for cell, raw in read:
+            cell_texts[cell] = join_wide_breaks(raw)
+        text = "".join(texts)
+        cjk = len(_CJK.findall(text)) if not text.isascii() else 0
+        return stats, float(cjk + _CELL_WEIGHT * stats.cells)
+
     @staticmethod
     def _known(element: _El) -> tuple[str, str] | None:
         ident = element.get("id")
@@ -732,6 +844,88 @@ class _Survey:
                 if name in _KNOWN_CLASSES:
                     return ("class", name)
         return None
+
+
+@lru_cache(maxsize=1)
+def _table_xpaths() -> tuple[Any, Any, Any]:
+    """Below a table: is any element named (id) or marked hidden or with a role; its styles;
+    its class names."""
+    from lxml import etree  # type: ignore[import-untyped,unused-ignore]
+
+    return (
+        etree.XPath("boolean(descendant::*/@id | descendant::*/@hidden | descendant::*/@role)"),
+        etree.XPath("descendant::*/@style", smart_strings=False),
+        etree.XPath("descendant::*/@class", smart_strings=False),
+    )
+
+
+def _cell_raw(cell: _El, room: int) -> str | None:
+    """The text of a cell holding only :data:`_CELL_MARKUP`, block and ``<br>`` breaks as
+    :data:`HARD_BREAK` (as :meth:`_Reader._walk_text` reads it, before joining wide breaks);
+    ``None`` for other content or nesting deeper than ``room`` levels below the cell."""
+    pieces = [HARD_BREAK]  # a cell is a block
+    if cell.text:
+        pieces.append(cell.text)
+    chain: list[_El] = []  # the usual cell: elements each holding one, <p><span>0</span></p>
+    element = cell
+    while len(element):
+        if len(element) > 1:
+            return _tree_raw(cell, room)
+        element = element[0]
+        tag = element.tag
+        if tag not in _CELL_MARKUP or len(chain) >= room:
+            return None
+        chain.append(element)
+        if tag == "br":
+            pieces.append(HARD_BREAK)
+            break
+        if tag in _BLOCK_TAGS:
+            pieces.append(HARD_BREAK)
+        if element.text:
+            pieces.append(element.text)
+    for element in reversed(chain):
+        if element.tag in _BLOCK_TAGS:
+            pieces.append(HARD_BREAK)
+        if element.tail:
+            pieces.append(element.tail)
+    pieces.append(HARD_BREAK)
+    return "".join(pieces)
+
+
+def _tree_raw(cell: _El, room: int) -> str | None:
+    """:func:`_cell_raw` for a cell whose markup branches."""
+    pieces = [HARD_BREAK]
+    if cell.text:
+        pieces.append(cell.text)
+    work: list[tuple[int, _El, int]] = []
+    for child in reversed(cell):
+        work.append((_TAIL, child, 0))
+        work.append((_ENTER, child, 1))
+    while work:
+        op, element, depth = work.pop()
+        if op == _TAIL:
+            if element.tail:
+                pieces.append(element.tail)
+            continue
+        if op == _EXIT:
+            pieces.append(HARD_BREAK)
+            continue
+        tag = element.tag
+        if tag not in _CELL_MARKUP or depth > room:
+            return None
+        if tag == "br":
+            pieces.append(HARD_BREAK)
+            continue
+        if tag in _BLOCK_TAGS:
+            pieces.append(HARD_BREAK)
+            work.append((_EXIT, element, depth))
+        if element.text:
+            pieces.append(element.text)
+        for child in reversed(element):
+            work.append((_TAIL, child, depth))
+            work.append((_ENTER, child, depth + 1))
+    pieces.append(HARD_BREAK)
+    return "".join(pieces)
 
 
 def _describe(element: _El) -> str:
