@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Final
 
 from gxlib.document import Document, Grid, GridCell, Location, PlacedGrid, Step
@@ -29,6 +30,7 @@ collapses it like any other break."""
 LONG_CELL: Final = 300
 """A cell with more visible characters than this holds prose, not a label or a value."""
 
+_ROW_COL: Final = attrgetter("row", "col")
 _INVISIBLE: Final = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 # CJK wide characters (CSS Text 3 "East Asian Wide/Fullwidth", approximated by block).
@@ -129,8 +131,10 @@ def compact_rows(cells: list[RawCell]) -> tuple[int, int, int]:
     if not cells:
         return 0, 0, 0
     rows = sorted({c.row for c in cells})
-    row_at = {r: i for i, r in enumerate(rows)}
     raw_rows = max(c.row + c.rowspan for c in cells)
+    if rows[0] == 0 and rows[-1] == len(rows) - 1 and raw_rows <= len(rows):
+        return len(rows), max(c.col + c.colspan for c in cells), 0  # (nothing to remove)
+    row_at = {r: i for i, r in enumerate(rows)}
     for cell in cells:
         top = row_at[cell.row]
         cell.rowspan = max(1, bisect_left(rows, cell.row + cell.rowspan) - top)
@@ -177,7 +181,7 @@ class TextBuilder:
             return None
         self.dropped_rows += dropped_rows
         index = len(self.grids)
-        cells.sort(key=lambda c: (c.row, c.col))
+        cells.sort(key=_ROW_COL)
         start, first_line = self._offset, len(self._lines) + 1
         placed: list[GridCell] = []
         at = 0
@@ -186,7 +190,10 @@ class TextBuilder:
             parts: list[str] = []
             while at < len(cells) and cells[at].row == row:
                 cell = cells[at]
-                text = render_cell(cell.text)
+                text = cell.text
+                if not text.isascii():  # (render_cell, inlined: most cells are a number)
+                    text = _INVISIBLE.sub("", text)
+                text = " ".join(text.split()).replace("|", "｜")
                 slot = (index, row, cell.col)
                 location = Location(line_start + pos, line_no, len(text), None, slot)
                 placed.append(

@@ -334,8 +334,11 @@ def read_html(source: bytes | str, *, name: str | None = None) -> Document:
         raise UnreadableInputError(f"read_html() needs bytes or str, not {type(source).__name__}")
     steps = [Step("reader", "read as HTML"), *decoded.steps]
     text = decoded.text
-    if _SURROGATE.search(text):
+    try:
+        data = text.encode("utf-8")  # (fails exactly on lone surrogates: no scan for them)
+    except UnicodeEncodeError:
         text = _SURROGATE.sub("\ufffd", text)
+        data = text.encode("utf-8")
         steps.append(
             Step(
                 "replace lone surrogates with U+FFFD",
@@ -343,7 +346,7 @@ def read_html(source: bytes | str, *, name: str | None = None) -> Document:
             )
         )
     builder = TextBuilder()
-    root = _parse(etree, text, label, builder, steps)
+    root = _parse(etree, data, label, builder, steps)
     if root is None:
         builder.note("GX704", f"{label} is empty")
         return builder.document("html", steps, decoded.encoding)
@@ -378,11 +381,10 @@ def read_html(source: bytes | str, *, name: str | None = None) -> Document:
 
 
 def _parse(
-    etree: Any, text: str, label: str, builder: TextBuilder, steps: list[Step]
+    etree: Any, data: bytes, label: str, builder: TextBuilder, steps: list[Step]
 ) -> _El | None:
-    # Bytes with an explicit encoding: libxml2 then ignores <meta charset> (the text is already
-    # decoded) and accepts an XML declaration, which it refuses in a Python str.
-    data = text.encode("utf-8")
+    # UTF-8 bytes with an explicit encoding: libxml2 then ignores <meta charset> (the text is
+    # already decoded) and accepts an XML declaration, which it refuses in a Python str.
     root, errors = _parse_with(etree, data, label, huge_tree=False)
     if any(_depth_limit(error) for error in errors):
         # libxml2 stops at 256 levels, which sloppy pages reach with unclosed inline tags
@@ -1239,16 +1241,25 @@ class _Reader:
 
     def _row(self, tr: _El, is_head: bool) -> list[_Cell]:
         row: list[_Cell] = []
+        skip, memo, read = self.skip, self.skip._memo, self.survey.cell_texts
         for cell in tr:
-            tag = _tag(cell)
-            if tag not in ("td", "th") or self.skip(cell):
+            tag = cell.tag
+            if tag != "td" and tag != "th":
+                continue
+            reason = memo.get(cell, _UNSEEN)  # (the survey decided for most cells)
+            if reason is _UNSEEN:
+                reason = skip(cell)
+            if reason is not None:
                 continue
             notes: list[tuple[str, str]] = []
             spec = cell.get("colspan")
             colspan = 1 if spec is None else _span(spec, "colspan", _COLSPAN_LIMIT, notes)
             spec = cell.get("rowspan")
             rowspan = 1 if spec is None else _span(spec, "rowspan", _ROWSPAN_LIMIT, notes)
-            row.append(_Cell(self.cell_text(cell), rowspan, colspan, is_head or tag == "th", notes))
+            text = read.get(cell)
+            if text is None:
+                text = self._walk_text(cell)
+            row.append(_Cell(text, rowspan, colspan, is_head or tag == "th", notes))
         return row
 
     # -- reporting ------------------------------------------------------------------------------
