@@ -143,8 +143,13 @@ def _read_path(source: os.PathLike[str] | os.PathLike[bytes]) -> tuple[bytes, st
         raise UnreadableInputError(f"invalid path {source!r}: {exc}") from exc
     try:
         with open(fspath, "rb") as handle:
-            _check_size(os.fstat(handle.fileno()).st_size, name)
-            data = handle.read(MAX_INPUT_BYTES + 1)  # bounded: special files report size 0
+            size = os.fstat(handle.fileno()).st_size
+            _check_size(size, name)
+            # Read what the file reports (asking for the limit allocates that much for every
+            # file); read on, bounded, if it reports 0 (special files) or grew meanwhile.
+            data = handle.read(size + 1) if size else b""
+            if not size or len(data) > size:
+                data += handle.read(MAX_INPUT_BYTES + 1 - len(data))
     except FileNotFoundError as exc:
         raise UnreadableInputError(f"file not found: {name!r}") from exc
     except (OSError, ValueError) as exc:  # ValueError: embedded NUL in the path

@@ -1076,3 +1076,11 @@ def test_cell_shortcuts_change_nothing(body: str) -> None:
         )
 
     assert read(True) == read(False)
+
+
+@given(st.text(alphabet=st.sampled_from("年度报告 a1、\u3400\u4dbf\u4dc0\U00020000\uf900\ufb00\n")))
+def test_cjk_count_counts_what_the_character_class_matches(text: str) -> None:
+    import re
+
+    cjk = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+    assert html_reader._cjk_count(text) == len(cjk.findall(text))

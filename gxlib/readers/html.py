@@ -255,7 +255,7 @@ _HIDDEN_STYLE: Final = re.compile(
 _ZERO_HEIGHT: Final = re.compile(
     r"(?:^|;)\s*height\s*:\s*0(?:\.0*)?\s*(?:pt|px|cm|mm|in)?\s*(?:;|$)"
 )
-_CJK: Final = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_NOT_CJK: Final = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 _NUMBERED: Final = re.compile(
     r"(?<!\w)[一二三四五六七八九十]{1,3}\s*[、.．]|（[一二三四五六七八九十]{1,3}）"
 )
@@ -437,6 +437,11 @@ def _parse_with(
     except (etree.LxmlError, ValueError) as exc:
         raise UnreadableInputError(f"{label} cannot be parsed as HTML: {exc}") from exc
     return root, [error for error in parser.error_log if error.level_name == "FATAL"]
+
+
+def _cjk_count(text: str) -> int:
+    """CJK characters in *text* (what is left when the rest is removed: no list of matches)."""
+    return len(_NOT_CJK.sub("", text))
 
 
 def _tag(element: _El) -> str | None:
@@ -633,7 +638,7 @@ class _Survey:
 
         def add_text(text: str) -> None:
             if links == 0 and not text.isascii():  # (most texts are markup whitespace or digits)
-                acc[-1] += len(_CJK.findall(text))
+                acc[-1] += _cjk_count(text)
             if open_cells and open_tables and open_cells[-1].table is open_tables[-1]:
                 open_cells[-1].chars += len("".join(text.split()))  # characters but whitespace
 
@@ -754,10 +759,10 @@ class _Survey:
             if tail:
                 add_text(tail)  # in the cell: the walk adds a tail to its parent
                 pieces.append(tail)
-            score = below + (len(_CJK.findall(text)) if text and not text.isascii() else 0)
+            score = below + (_cjk_count(text) if text and not text.isascii() else 0)
             if element.tag in _CONTAINER_TAGS:
                 self.scores[element] = score
-            below = score + (len(_CJK.findall(tail)) if tail and not tail.isascii() else 0)
+            below = score + (_cjk_count(tail) if tail and not tail.isascii() else 0)
         self.cell_texts[cell] = join_wide_breaks("".join(pieces))
         return True
 
@@ -832,7 +837,7 @@ class _Survey:
         for cell, raw in read:
             cell_texts[cell] = join_wide_breaks(raw)
         text = "".join(texts)
-        cjk = len(_CJK.findall(text)) if not text.isascii() else 0
+        cjk = _cjk_count(text) if not text.isascii() else 0
         return stats, float(cjk + _CELL_WEIGHT * stats.cells)
 
     @staticmethod
@@ -865,31 +870,36 @@ def _cell_raw(cell: _El, room: int) -> str | None:
     """The text of a cell holding only :data:`_CELL_MARKUP`, block and ``<br>`` breaks as
     :data:`HARD_BREAK` (as :meth:`_Reader._walk_text` reads it, before joining wide breaks);
     ``None`` for other content or nesting deeper than ``room`` levels below the cell."""
-    pieces = [HARD_BREAK]  # a cell is a block
-    if cell.text:
-        pieces.append(cell.text)
-    chain: list[_El] = []  # the usual cell: elements each holding one, <p><span>0</span></p>
+    text = cell.text
+    pieces = [HARD_BREAK, text] if text else [HARD_BREAK]  # a cell is a block
+    # The usual cell is a chain of elements each holding one, <p><span>0</span></p>: read
+    # down the chain, then back up through its ends and tails.
+    ends: list[tuple[bool, _El]] = []
     element = cell
-    while len(element):
-        if len(element) > 1:
+    while n := len(element):
+        if n > 1:
             return _tree_raw(cell, room)
         element = element[0]
         tag = element.tag
-        if tag not in _CELL_MARKUP or len(chain) >= room:
+        if tag not in _CELL_MARKUP or len(ends) >= room:
             return None
-        chain.append(element)
         if tag == "br":
             pieces.append(HARD_BREAK)
+            ends.append((False, element))
             break
-        if tag in _BLOCK_TAGS:
+        block = tag in _BLOCK_TAGS
+        ends.append((block, element))
+        if block:
             pieces.append(HARD_BREAK)
-        if element.text:
-            pieces.append(element.text)
-    for element in reversed(chain):
-        if element.tag in _BLOCK_TAGS:
+        text = element.text
+        if text:
+            pieces.append(text)
+    for block, element in reversed(ends):
+        if block:
             pieces.append(HARD_BREAK)
-        if element.tail:
-            pieces.append(element.tail)
+        text = element.tail
+        if text:
+            pieces.append(text)
     pieces.append(HARD_BREAK)
     return "".join(pieces)
 
@@ -996,7 +1006,7 @@ def _choose_roots(body: _El, survey: _Survey) -> tuple[list[_El], Step]:
             break  # a data table is read with the headings and notes around it
         # Wrappers have no text of their own: text here is content (unclosed tags nest it).
         own = collapse((current.text or "") + "".join(child.tail or "" for child in current))
-        if len(_CJK.findall(own)) >= _OWN_TEXT or _HEADING.search(own):
+        if _cjk_count(own) >= _OWN_TEXT or _HEADING.search(own):
             break
         if any(_holds_heading(child, survey.skip) for child in current if child is not best):
             break  # the title or a section heading would be cut off
@@ -1017,15 +1027,6 @@ def _choose_roots(body: _El, survey: _Survey) -> tuple[list[_El], Step]:
         f"no known content container; this element holds {held:.0%} of the page's Chinese "
         "text and table cells outside links, menus, headers and footers",
     )
-
-
-@dataclass(slots=True)
-class _Cell:
-    text: str
-    rowspan: int
-    colspan: int
-    header: bool
-    notes: list[tuple[str, str]]
 
 
 def _span(value: str | None, kind: str, limit: int, notes: list[tuple[str, str]]) -> int:
@@ -1194,7 +1195,7 @@ class _Reader:
             self.builder.prose(HARD_BREAK.join(stray))
         flattened_before = self.flattened
         notes: list[tuple[str, str]] = []
-        laid_out: list[list[list[_Cell]]] = []
+        laid_out: list[list[list[RawCell]]] = []
         for is_head, rows in groups:
             laid_out.append([self._row(tr, is_head) for tr in rows if not self._spacer(tr)])
         cells = _layout(laid_out)
@@ -1239,8 +1240,9 @@ class _Reader:
         self.spacer_rows += 1
         return True
 
-    def _row(self, tr: _El, is_head: bool) -> list[_Cell]:
-        row: list[_Cell] = []
+    def _row(self, tr: _El, is_head: bool) -> list[RawCell]:
+        """The row's cells with their spans as given; :func:`_layout` places them."""
+        row: list[RawCell] = []
         skip, memo, read = self.skip, self.skip._memo, self.survey.cell_texts
         for cell in tr:
             tag = cell.tag
@@ -1259,7 +1261,7 @@ class _Reader:
             text = read.get(cell)
             if text is None:
                 text = self._walk_text(cell)
-            row.append(_Cell(text, rowspan, colspan, is_head or tag == "th", notes))
+            row.append(RawCell(0, 0, rowspan, colspan, text, is_head or tag == "th", notes))
         return row
 
     # -- reporting ------------------------------------------------------------------------------
@@ -1314,8 +1316,9 @@ class _Reader:
         )
 
 
-def _layout(groups: list[list[list[_Cell]]]) -> list[RawCell]:
-    """Place cells with the HTML table model; returns non-overlapping cells.
+def _layout(groups: list[list[list[RawCell]]]) -> list[RawCell]:
+    """Place cells with the HTML table model (setting each cell's row, column and spans, in
+    place); returns them as non-overlapping cells.
 
     Slots covered from above are kept as sorted, disjoint column intervals (not a slot matrix),
     so wide colspans cost nothing and the work is bounded by the rows that rowspans cover.
@@ -1332,7 +1335,8 @@ def _layout(groups: list[list[list[_Cell]]]) -> list[RawCell]:
         active: list[tuple[int, int, int]] = []  # (first col, end col, end row), sorted
         for i, row in enumerate(rows):
             r = base + i
-            active = [span for span in active if span[2] > r]
+            if active:
+                active = [span for span in active if span[2] > r]
             cursor = at = 0
             new: list[tuple[int, int, int]] = []
             for cell in row:
@@ -1340,31 +1344,32 @@ def _layout(groups: list[list[list[_Cell]]]) -> list[RawCell]:
                     cursor = max(cursor, active[at][1])
                     at += 1
                 col = cursor
-                colspan = cell.colspan
+                given = colspan = cell.colspan
                 if at < len(active) and active[at][0] < col + colspan:
                     colspan = active[at][0] - col
                     cell.notes.append(
                         (
                             "GX703",
-                            f"colspan {cell.colspan} overlaps a cell spanning from a row above; "
+                            f"colspan {given} overlaps a cell spanning from a row above; "
                             f"reduced to {colspan}",
                         )
                     )
                 rowspan = cell.rowspan
                 if i + rowspan > len(rows):
-                    rowspan = len(rows) - i
                     where = "its row group" if len(groups) > 1 else "the table"
                     cell.notes.append(
                         (
                             "GX703",
-                            f"rowspan {cell.rowspan} runs past the last row of {where}; "
-                            f"clamped to {rowspan}",
+                            f"rowspan {rowspan} runs past the last row of {where}; "
+                            f"clamped to {len(rows) - i}",
                         )
                     )
-                placed.append(RawCell(r, col, rowspan, colspan, cell.text, cell.header, cell.notes))
+                    rowspan = len(rows) - i
+                cell.row, cell.col, cell.rowspan, cell.colspan = r, col, rowspan, colspan
+                placed.append(cell)
                 if rowspan > 1:
                     new.append((col, col + colspan, r + rowspan))
-                cursor = col + cell.colspan
+                cursor = col + given
             if new:
                 active = list(merge(active, new))
         base += len(rows)
