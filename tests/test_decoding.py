@@ -854,6 +854,24 @@ def test_ftfy_shortcut_agrees_with_ftfy(text: str) -> None:
         assert fixed == text
 
 
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_MOJIBAKE_ALPHABET, max_size=60))
+def test_ftfy_shortcut_looks_where_a_scan_of_every_character_looks(text: str) -> None:
+    """Finding the heuristic's characters from the non-ASCII ones decides as scanning all."""
+    from ftfy.badness import BADNESS_RE
+
+    def scan(text: str) -> bool:
+        for m in decoding._mojibake_chars().finditer(text):
+            p = m.start()
+            if decoding._C1_OR_SURROGATE.match(text, p) or BADNESS_RE.search(
+                text, max(0, p - 8), p + 9
+            ):
+                return True
+        return False
+
+    assert decoding._ftfy_would_change(text) == scan(text)
+
+
 @pytest.mark.parametrize(
     "text", ["sÃ³", "voilÃ le travail", "ä¸­å›½", "æ”¿åºœä¿¡æ¯å…¬å¼€", "\x85", "a\ud800b"]
 )

@@ -621,6 +621,8 @@ class _Survey:
     """Visible table cells under the body and under each content-root candidate."""
     cell_texts: dict[_El, str] = field(default_factory=dict)
     """Text of the ordinary cells, read during the survey (see _read_cell)."""
+    laid_out: dict[_El, tuple[list[list[list[RawCell]]], int]] = field(default_factory=dict)
+    """Plain data tables as :meth:`_Reader.table` lays them out: row groups, spacer rows."""
     shortcuts: bool = True
     """Read ordinary cells at once; False: walk every element (the reference behaviour)."""
 
@@ -791,15 +793,28 @@ class _Survey:
         texts: list[str] = []  # every text below the table, for its content score
         parts: list[_El] = []
         read: list[tuple[_El, str]] = []
+        # The table as _Reader.table lays it out: row groups of cells, spacer rows dropped;
+        # kept for the render when no text stands in the table outside its cells.
+        groups: list[list[list[RawCell]]] = []
+        implicit: list[list[RawCell]] | None = None
+        spacers = 0
+        stray = bool(table.text and table.text.strip())
         for part in table:
             tag = part.tag
             if tag == "tr":
-                rows, depth = [part], 1
+                rows, depth, head = [part], 1, False
+                if implicit is None:
+                    implicit = []
+                    groups.append(implicit)
+                group = implicit
             elif tag in _ROW_GROUPS:
-                rows, depth = list(part), 2
+                rows, depth, head = list(part), 2, tag == "thead"
+                implicit, group = None, []
+                groups.append(group)
                 parts.append(part)
                 if part.text:
                     texts.append(part.text)
+                    stray = stray or not part.text.isspace()
             else:
                 return None
             for tr in rows:
@@ -808,8 +823,10 @@ class _Survey:
                 parts.append(tr)
                 if tr.text:
                     texts.append(tr.text)
+                row: list[RawCell] = []
                 for cell in tr:
-                    if cell.tag not in ("td", "th"):
+                    tag = cell.tag
+                    if tag != "td" and tag != "th":
                         return None
                     raw = _cell_raw(cell, room - depth - 1)
                     if raw is None:
@@ -821,21 +838,36 @@ class _Survey:
                     stats.chars += chars
                     if chars > LONG_CELL:
                         stats.long_chars += chars
-                    read.append((cell, raw))
+                    text = join_wide_breaks(raw)
+                    read.append((cell, text))
+                    notes: list[tuple[str, str]] = []
+                    spec = cell.get("colspan")
+                    colspan = 1 if spec is None else _span(spec, "colspan", _COLSPAN_LIMIT, notes)
+                    spec = cell.get("rowspan")
+                    rowspan = 1 if spec is None else _span(spec, "rowspan", _ROWSPAN_LIMIT, notes)
+                    row.append(RawCell(0, 0, rowspan, colspan, text, head or tag == "th", notes))
                     if cell.tail:
                         texts.append(cell.tail)
-                if tr.tail and depth == 2:
+                if _spacer_row(tr) and not any(collapse(cell.text) for cell in row):
+                    spacers += 1
+                else:
+                    group.append(row)
+                if depth == 2 and tr.tail:
                     texts.append(tr.tail)
+                    stray = stray or not tr.tail.isspace()
             if part.tail:
                 texts.append(part.tail)
+                stray = stray or not part.tail.isspace()
         if stats.cells > cells_left or is_layout_table(stats) or room < 3:
             return None
         memo = self.skip._memo
         for part in parts:
             memo[part] = None
         cell_texts = self.cell_texts
-        for cell, raw in read:
-            cell_texts[cell] = join_wide_breaks(raw)
+        for cell, text in read:
+            cell_texts[cell] = text
+        if not stray:
+            self.laid_out[table] = (groups, spacers)
         text = "".join(texts)
         cjk = _cjk_count(text) if not text.isascii() else 0
         return stats, float(cjk + _CELL_WEIGHT * stats.cells)
@@ -851,6 +883,15 @@ class _Survey:
                 if name in _KNOWN_CLASSES:
                     return ("class", name)
         return None
+
+
+def _spacer_row(tr: _El) -> bool:
+    """Whether a row is as high as Word's spacer rows: zero (they must be empty as well)."""
+    height = (tr.get("height") or "").strip()
+    if height in ("0", "0px"):
+        return True
+    style = tr.get("style")
+    return bool(style) and _ZERO_HEIGHT.search(style.lower()) is not None
 
 
 @lru_cache(maxsize=1)
@@ -1167,6 +1208,12 @@ class _Reader:
     # -- tables ---------------------------------------------------------------------------------
     def table(self, table: _El) -> None:
         """Read a data table with the HTML table model and render it as a grid."""
+        laid_out = self.survey.laid_out.pop(table, None)  # (its cells are placed in place)
+        if laid_out is not None:  # a plain table, read during the survey
+            rows, spacers = laid_out
+            self.spacer_rows += spacers
+            self.builder.grid(_layout(rows))
+            return
         groups: list[tuple[bool, list[_El]]] = []
         stray: list[str] = []
         implicit: list[_El] | None = None
@@ -1230,9 +1277,7 @@ class _Reader:
 
     def _spacer(self, tr: _El) -> bool:
         """Word's ``supportMisalignedColumns`` row: zero height, every cell empty."""
-        height = (tr.get("height") or "").strip()
-        style = tr.get("style") or ""
-        if height not in ("0", "0px") and not _ZERO_HEIGHT.search(style.lower()):
+        if not _spacer_row(tr):
             return False
         for cell in tr:
             if _tag(cell) in ("td", "th") and collapse(cell.xpath("string()")):
