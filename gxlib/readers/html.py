@@ -1208,11 +1208,11 @@ class _Reader:
     # -- tables ---------------------------------------------------------------------------------
     def table(self, table: _El) -> None:
         """Read a data table with the HTML table model and render it as a grid."""
-        laid_out = self.survey.laid_out.pop(table, None)  # (its cells are placed in place)
-        if laid_out is not None:  # a plain table, read during the survey
-            rows, spacers = laid_out
+        surveyed = self.survey.laid_out.pop(table, None)  # (its cells are placed in place)
+        if surveyed is not None:  # a plain table, read during the survey
+            row_groups, spacers = surveyed
             self.spacer_rows += spacers
-            self.builder.grid(_layout(rows))
+            self.builder.grid(_layout(row_groups))
             return
         groups: list[tuple[bool, list[_El]]] = []
         stray: list[str] = []
