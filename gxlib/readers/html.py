@@ -268,7 +268,8 @@ _WORD_MARKUP: Final = ("MsoNormal", "urn:schemas-microsoft-com:office")
 
 _ENTER, _EXIT, _TAIL = 0, 1, 2
 # Markup a data table's cells may hold for _Survey._read_table: paragraphs and text-level tags
-# that neither the survey nor the render treats apart from block breaks (<br> breaks a line).
+# that neither the survey nor the render treats apart from block breaks (<br> breaks a line;
+# text in links does not count to the content score).
 _CELL_MARKUP: Final = frozenset(
     {
         "p",
@@ -289,6 +290,7 @@ _CELL_MARKUP: Final = frozenset(
         "big",
         "o:p",
         "br",
+        "a",
     }
 )
 _ROW_GROUPS: Final = frozenset({"tbody", "thead", "tfoot"})
@@ -791,6 +793,7 @@ class _Survey:
             return None
         stats = TableStats()
         texts: list[str] = []  # every text below the table, for its content score
+        linked: list[str] = []  # those inside links, which it leaves out
         parts: list[_El] = []
         read: list[tuple[_El, str]] = []
         # The table as _Reader.table lays it out: row groups of cells, spacer rows dropped;
@@ -828,11 +831,14 @@ class _Survey:
                     tag = cell.tag
                     if tag != "td" and tag != "th":
                         return None
-                    raw = _cell_raw(cell, room - depth - 1)
-                    if raw is None:
+                    read_cell = _cell_raw(cell, room - depth - 1)
+                    if read_cell is None:
                         return None
+                    raw, in_links = read_cell
                     parts.append(cell)
                     texts.append(raw)
+                    if in_links:
+                        linked.append(in_links)
                     chars = len("".join(raw.split()))
                     stats.cells += 1
                     stats.chars += chars
@@ -870,6 +876,8 @@ class _Survey:
             self.laid_out[table] = (groups, spacers)
         text = "".join(texts)
         cjk = _cjk_count(text) if not text.isascii() else 0
+        if linked:
+            cjk -= _cjk_count("".join(linked))
         return stats, float(cjk + _CELL_WEIGHT * stats.cells)
 
     @staticmethod
@@ -907,15 +915,18 @@ def _table_xpaths() -> tuple[Any, Any, Any]:
     )
 
 
-def _cell_raw(cell: _El, room: int) -> str | None:
+def _cell_raw(cell: _El, room: int) -> tuple[str, str] | None:
     """The text of a cell holding only :data:`_CELL_MARKUP`, block and ``<br>`` breaks as
-    :data:`HARD_BREAK` (as :meth:`_Reader._walk_text` reads it, before joining wide breaks);
-    ``None`` for other content or nesting deeper than ``room`` levels below the cell."""
+    :data:`HARD_BREAK` (as :meth:`_Reader._walk_text` reads it, before joining wide breaks),
+    and the part of it inside links (which the content score leaves out); ``None`` for other
+    content or nesting deeper than ``room`` levels below the cell."""
     text = cell.text
     pieces = [HARD_BREAK, text] if text else [HARD_BREAK]  # a cell is a block
     # The usual cell is a chain of elements each holding one, <p><span>0</span></p>: read
     # down the chain, then back up through its ends and tails.
     ends: list[tuple[bool, _El]] = []
+    link = -1  # where in the chain the first link is
+    linked: list[str] = []
     element = cell
     while n := len(element):
         if n > 1:
@@ -924,6 +935,8 @@ def _cell_raw(cell: _El, room: int) -> str | None:
         tag = element.tag
         if tag not in _CELL_MARKUP or len(ends) >= room:
             return None
+        if tag == "a" and link < 0 and element.get("href") is not None:
+            link = len(ends)
         if tag == "br":
             pieces.append(HARD_BREAK)
             ends.append((False, element))
@@ -935,30 +948,40 @@ def _cell_raw(cell: _El, room: int) -> str | None:
         text = element.text
         if text:
             pieces.append(text)
-    for block, element in reversed(ends):
+            if link >= 0:
+                linked.append(text)
+    for at in range(len(ends) - 1, -1, -1):
+        block, element = ends[at]
         if block:
             pieces.append(HARD_BREAK)
         text = element.tail
         if text:
             pieces.append(text)
+            if 0 <= link < at:  # the tail is inside the element above it
+                linked.append(text)
     pieces.append(HARD_BREAK)
-    return "".join(pieces)
+    return "".join(pieces), "".join(linked)
 
 
-def _tree_raw(cell: _El, room: int) -> str | None:
+def _tree_raw(cell: _El, room: int) -> tuple[str, str] | None:
     """:func:`_cell_raw` for a cell whose markup branches."""
     pieces = [HARD_BREAK]
+    linked: list[str] = []
     if cell.text:
         pieces.append(cell.text)
-    work: list[tuple[int, _El, int]] = []
+    # (operation, element, depth, inside a link)
+    work: list[tuple[int, _El, int, bool]] = []
     for child in reversed(cell):
-        work.append((_TAIL, child, 0))
-        work.append((_ENTER, child, 1))
+        work.append((_TAIL, child, 0, False))
+        work.append((_ENTER, child, 1, False))
     while work:
-        op, element, depth = work.pop()
+        op, element, depth, in_link = work.pop()
         if op == _TAIL:
-            if element.tail:
-                pieces.append(element.tail)
+            text = element.tail
+            if text:
+                pieces.append(text)
+                if in_link:
+                    linked.append(text)
             continue
         if op == _EXIT:
             pieces.append(HARD_BREAK)
@@ -969,16 +992,21 @@ def _tree_raw(cell: _El, room: int) -> str | None:
         if tag == "br":
             pieces.append(HARD_BREAK)
             continue
+        if tag == "a" and element.get("href") is not None:
+            in_link = True
         if tag in _BLOCK_TAGS:
             pieces.append(HARD_BREAK)
-            work.append((_EXIT, element, depth))
-        if element.text:
-            pieces.append(element.text)
+            work.append((_EXIT, element, depth, in_link))
+        text = element.text
+        if text:
+            pieces.append(text)
+            if in_link:
+                linked.append(text)
         for child in reversed(element):
-            work.append((_TAIL, child, depth))
-            work.append((_ENTER, child, depth + 1))
+            work.append((_TAIL, child, depth, in_link))
+            work.append((_ENTER, child, depth + 1, in_link))
     pieces.append(HARD_BREAK)
-    return "".join(pieces)
+    return "".join(pieces), "".join(linked)
 
 
 def _describe(element: _El) -> str:
