@@ -35,7 +35,9 @@ def test_steps_name_what_was_folded() -> None:
 
 
 _NFKC_ALPHABET = st.one_of(
-    st.sampled_from(list("，。、（）：；“”‘’—…《》「」　ａＡ１㈠①ｶﾞ\u0301\u0308\u0323e")),
+    st.sampled_from(
+        list("，。、（）：；“”‘’—…《》「」〔〕〈〉【】　ａＡ１㈠①ｶﾞ\u0301\u0308\u0323e")
+    ),
     st.sampled_from(["\u1100", "\u1161", "\u11a8", "\uac00", "\u0b47", "\u0b3e", "\u0b57"]),
     st.characters(min_codepoint=0x4E00, max_codepoint=0x4E10),
     st.characters(min_codepoint=0xF900, max_codepoint=0xF910),
@@ -51,3 +53,24 @@ def test_document_nfkc_equals_unicodedata(text: str) -> None:
     from gxlib.normalize import _nfkc_document
 
     assert _nfkc_document(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_the_stable_punctuation_is_a_restart_point_after_any_character() -> None:
+    """Each punctuation mark the run-by-run NFKC treats as stable is left as it is and never
+    combines with the character before it, whatever that is (every BMP character checked)."""
+    import re
+    import unicodedata
+
+    from gxlib.normalize import _NFKC_RUN
+
+    listed = _NFKC_RUN.pattern[_NFKC_RUN.pattern.index("[^") + 2 : _NFKC_RUN.pattern.rindex("]")]
+    spelled = re.sub(
+        "(.)-(.)", lambda m: "".join(map(chr, range(ord(m[1]), ord(m[2]) + 1))), listed, flags=re.S
+    )
+    marks = [ch for ch in spelled if not ch.isascii() and unicodedata.category(ch) != "Lo"]
+    assert "〔" in marks and "—" in marks
+    before = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    alone = [unicodedata.normalize("NFKC", x) for x in before]
+    for mark in marks:
+        together = unicodedata.normalize("NFKC", "".join(x + mark + "\n" for x in before))
+        assert together == "".join(x + mark + "\n" for x in alone), mark
