@@ -184,28 +184,27 @@ class TextBuilder:
         cells.sort(key=_ROW_COL)
         start, first_line = self._offset, len(self._lines) + 1
         placed: list[GridCell] = []
-        at = 0
-        for row in range(n_rows):
-            line_no, line_start, pos = len(self._lines) + 1, self._offset, 0
-            parts: list[str] = []
-            while at < len(cells) and cells[at].row == row:
-                cell = cells[at]
-                text = cell.text
-                if not text.isascii():  # (render_cell, inlined: most cells are a number)
-                    text = _INVISIBLE.sub("", text)
-                text = " ".join(text.split()).replace("|", "｜")
-                slot = (index, row, cell.col)
-                location = Location(line_start + pos, line_no, len(text), None, slot)
-                placed.append(
-                    GridCell(text, row, cell.col, cell.rowspan, cell.colspan, cell.header, location)
-                )
-                for code, message in cell.notes:
-                    where = f"table {index + 1}, row {row + 1}, column {cell.col + 1}"
-                    self.problems.append((code, f"{where}: {message}", location))
-                parts.append(text)
-                pos += len(text) + 3
-                at += 1
-            self._append(" | ".join(parts) + " |")
+        parts: list[str] = []
+        row, line_no, line_start, pos = 0, first_line, start, 0
+        for cell in cells:  # every row has a cell that starts in it (compact_rows)
+            if cell.row != row:
+                self._append(" | ".join(parts) + " |")
+                parts = []
+                row, line_no, line_start, pos = cell.row, line_no + 1, self._offset, 0
+            text = cell.text
+            if not text.isascii():  # (render_cell, inlined: most cells are a number)
+                text = _INVISIBLE.sub("", text)
+            text = " ".join(text.split()).replace("|", "｜")
+            location = Location(line_start + pos, line_no, len(text), None, (index, row, cell.col))
+            placed.append(
+                GridCell(text, row, cell.col, cell.rowspan, cell.colspan, cell.header, location)
+            )
+            for code, message in cell.notes:
+                where = f"table {index + 1}, row {row + 1}, column {cell.col + 1}"
+                self.problems.append((code, f"{where}: {message}", location))
+            parts.append(text)
+            pos += len(text) + 3
+        self._append(" | ".join(parts) + " |")
         end = self._offset - 1
         grid = Grid(tuple(placed), n_rows, n_cols, index=index)
         self.grids.append(PlacedGrid(grid, start, end))

@@ -1458,10 +1458,15 @@ def _width(cells: list[RawCell]) -> int:
     columns that every row spans to the same edge (no cell starts in the last one) still count.
     """
     extents: dict[int, int] = {}
+    last = 0
     for cell in cells:
-        extents[cell.row] = max(extents.get(cell.row, 0), cell.col + cell.colspan)
+        end = cell.col + cell.colspan
+        if end > extents.get(cell.row, 0):
+            extents[cell.row] = end
+        if cell.col > last:
+            last = cell.col
     shared: dict[int, int] = {}
     for extent in extents.values():
         shared[extent] = shared.get(extent, 0) + 1
     common = max((extent for extent, rows in shared.items() if rows > 1), default=0)
-    return max(max(c.col for c in cells) + 1, common)
+    return max(last + 1, common)
