@@ -846,12 +846,7 @@ class _Survey:
                         stats.long_chars += chars
                     text = join_wide_breaks(raw)
                     read.append((cell, text))
-                    notes: list[tuple[str, str]] = []
-                    spec = cell.get("colspan")
-                    colspan = 1 if spec is None else _span(spec, "colspan", _COLSPAN_LIMIT, notes)
-                    spec = cell.get("rowspan")
-                    rowspan = 1 if spec is None else _span(spec, "rowspan", _ROWSPAN_LIMIT, notes)
-                    row.append(RawCell(0, 0, rowspan, colspan, text, head or tag == "th", notes))
+                    row.append(_raw_cell(cell, text, head or tag == "th"))
                     if cell.tail:
                         texts.append(cell.tail)
                 if _spacer_row(tr) and not any(collapse(cell.text) for cell in row):
@@ -1121,6 +1116,16 @@ def _span(value: str | None, kind: str, limit: int, notes: list[tuple[str, str]]
     return number
 
 
+def _raw_cell(cell: _El, text: str, header: bool) -> RawCell:
+    """A ``<td>``/``<th>`` with its spans as given, not yet placed (see :func:`_layout`)."""
+    notes: list[tuple[str, str]] = []
+    spec = cell.get("colspan")
+    colspan = 1 if spec is None else _span(spec, "colspan", _COLSPAN_LIMIT, notes)
+    spec = cell.get("rowspan")
+    rowspan = 1 if spec is None else _span(spec, "rowspan", _ROWSPAN_LIMIT, notes)
+    return RawCell(0, 0, rowspan, colspan, text, header, notes)
+
+
 class _Reader:
     """Renders content roots into a :class:`TextBuilder`."""
 
@@ -1326,15 +1331,10 @@ class _Reader:
                 reason = skip(cell)
             if reason is not None:
                 continue
-            notes: list[tuple[str, str]] = []
-            spec = cell.get("colspan")
-            colspan = 1 if spec is None else _span(spec, "colspan", _COLSPAN_LIMIT, notes)
-            spec = cell.get("rowspan")
-            rowspan = 1 if spec is None else _span(spec, "rowspan", _ROWSPAN_LIMIT, notes)
             text = read.get(cell)
             if text is None:
                 text = self._walk_text(cell)
-            row.append(RawCell(0, 0, rowspan, colspan, text, is_head or tag == "th", notes))
+            row.append(_raw_cell(cell, text, is_head or tag == "th"))
         return row
 
     # -- reporting ------------------------------------------------------------------------------
