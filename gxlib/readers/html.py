@@ -626,7 +626,8 @@ class _Survey:
     laid_out: dict[_El, tuple[list[list[list[RawCell]]], int]] = field(default_factory=dict)
     """Plain data tables as :meth:`_Reader.table` lays them out: row groups, spacer rows."""
     shortcuts: bool = True
-    """Read ordinary cells at once; False: walk every element (the reference behaviour)."""
+    """Read plain data tables and ordinary cells at once; False: walk every element (the
+    reference behaviour the tests compare with)."""
 
     def run(self) -> None:
         from lxml import etree  # type: ignore[import-untyped,unused-ignore]
