@@ -737,38 +737,27 @@ class _Survey:
         one, with only presentational attributes, as in ``<td><p class=MsoNormal><span
         style=...>0</span></p></td>`` — exactly as the walk and :meth:`_Reader.cell_text` would;
         False (nothing done) for any other cell."""
-        chain = [cell]
+        chain: list[_El] = []
         element = cell
         while len(element):
-            if len(element) > 1 or len(chain) > _CHAIN_DEPTH:
+            if len(element) > 1 or len(chain) >= _CHAIN_DEPTH:
                 return False
             element = element[0]
             if not _plain_inline(element):
                 return False
             chain.append(element)
-        pieces: list[str] = []
-        for element in chain:
-            if element.tag in _BLOCK_TAGS:
-                pieces.append(HARD_BREAK)
-            if element.text:
-                add_text(element.text)
-                pieces.append(element.text)
+        tags = [element.tag for element in chain]
+        raw, _ = _chain_raw(cell, chain, tags, -1)
+        add_text(raw)  # (counts add up: breaks are whitespace and no CJK)
         below = 0.0  # score of the chain below the element at hand, as the walk sums it
-        for element in reversed(chain):
-            block = element.tag in _BLOCK_TAGS
-            if block:
-                pieces.append(HARD_BREAK)
-            if element is cell:
-                break
+        for at in range(len(chain) - 1, -1, -1):
+            element = chain[at]
             text, tail = element.text, element.tail
-            if tail:
-                add_text(tail)  # in the cell: the walk adds a tail to its parent
-                pieces.append(tail)
             score = below + (_cjk_count(text) if text and not text.isascii() else 0)
-            if element.tag in _CONTAINER_TAGS:
+            if tags[at] in _CONTAINER_TAGS:
                 self.scores[element] = score
             below = score + (_cjk_count(tail) if tail and not tail.isascii() else 0)
-        self.cell_texts[cell] = join_wide_breaks("".join(pieces))
+        self.cell_texts[cell] = join_wide_breaks(raw)
         return True
 
     def _read_table(
@@ -916,41 +905,49 @@ def _cell_raw(cell: _El, room: int) -> tuple[str, str] | None:
     :data:`HARD_BREAK` (as :meth:`_Reader._walk_text` reads it, before joining wide breaks),
     and the part of it inside links (which the content score leaves out); ``None`` for other
     content or nesting deeper than ``room`` levels below the cell."""
-    text = cell.text
-    pieces = [HARD_BREAK, text] if text else [HARD_BREAK]  # a cell is a block
-    # The usual cell is a chain of elements each holding one, <p><span>0</span></p>: read
-    # down the chain, then back up through its ends and tails.
-    ends: list[tuple[bool, _El]] = []
+    chain: list[_El] = []  # the usual cell: elements each holding one, <p><span>0</span></p>
+    tags: list[str] = []
     link = -1  # where in the chain the first link is
-    linked: list[str] = []
     element = cell
     while n := len(element):
         if n > 1:
             return _tree_raw(cell, room)
         element = element[0]
         tag = element.tag
-        if tag not in _CELL_MARKUP or len(ends) >= room:
+        if tag not in _CELL_MARKUP or len(chain) >= room:
             return None
         if tag == "a" and link < 0 and element.get("href") is not None:
-            link = len(ends)
+            link = len(chain)
+        chain.append(element)
+        tags.append(tag)
         if tag == "br":
-            pieces.append(HARD_BREAK)
-            ends.append((False, element))
             break
-        block = tag in _BLOCK_TAGS
-        ends.append((block, element))
-        if block:
+    return _chain_raw(cell, chain, tags, link)
+
+
+def _chain_raw(cell: _El, chain: list[_El], tags: list[str], link: int) -> tuple[str, str]:
+    """:func:`_cell_raw` of a cell whose markup is ``chain`` (with its ``tags``), each element
+    the only child of the one before; ``link``: where in it the first link is, -1 for none.
+    Read down the chain through its texts, then back up through its ends and tails."""
+    text = cell.text
+    pieces = [HARD_BREAK, text] if text else [HARD_BREAK]  # a cell is a block
+    linked: list[str] = []
+    for at in range(len(chain)):
+        tag = tags[at]
+        if tag == "br":  # a line break (the walk reads no text of its own)
             pieces.append(HARD_BREAK)
-        text = element.text
+            continue
+        if tag in _BLOCK_TAGS:
+            pieces.append(HARD_BREAK)
+        text = chain[at].text
         if text:
             pieces.append(text)
-            if link >= 0:
+            if 0 <= link <= at:
                 linked.append(text)
-    for at in range(len(ends) - 1, -1, -1):
-        block, element = ends[at]
-        if block:
+    for at in range(len(chain) - 1, -1, -1):
+        if tags[at] in _BLOCK_TAGS:
             pieces.append(HARD_BREAK)
-        text = element.tail
+        text = chain[at].tail
         if text:
             pieces.append(text)
             if 0 <= link < at:  # the tail is inside the element above it
