@@ -932,7 +932,7 @@ def _mojibake_chars() -> re.Pattern[str]:
             chars.update(map(chr, range(ord(m.group(1)), ord(m.group(2)) + 1)))
         chars.update(ch for ch in members if not ch.isascii())
     chars.update(map(chr, range(0x80, 0xA0)))  # C1 controls (ftfy's fix_c1_controls)
-    # and surrogates (fix_surrogates); the caller tells these two kinds apart
+    # and surrogates (fix_surrogates), which _ftfy_would_change meets as a failed encode
     return re.compile("[" + re.escape("".join(sorted(chars))) + "\ud800-\udfff]")
 
 
