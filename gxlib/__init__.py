@@ -30,7 +30,7 @@ from gxlib.frames import (
     harmonise,
     to_pandas,
 )
-from gxlib.parse import parse, parse_bytes, parse_document
+from gxlib.parse import parse, parse_bytes, parse_document, parse_text
 from gxlib.report import Cell, Metadata, Report, Section, Table
 
 __version__ = "0.1.0"
@@ -65,6 +65,7 @@ __all__ = [
     "parse_bytes",
     "parse_document",
     "parse_many",
+    "parse_text",
     "profiles",
     "to_pandas",
 ]

@@ -62,6 +62,19 @@ def parse_bytes(
     return parse(bytes(data), profile=profile, strict=strict, name=name)
 
 
+def parse_text(
+    text: str,
+    *,
+    profile: str | Profile | None = None,
+    strict: bool = False,
+    name: str | None = None,
+) -> Report:
+    """Parse a report given as text (a ``str`` holding the report itself, not a path)."""
+    if not isinstance(text, str):
+        raise UnreadableInputError(f"parse_text takes a str, not {type(text).__name__}")
+    return parse(text, profile=profile, strict=strict, name=name)
+
+
 def _load(source: object) -> tuple[bytes | str, str | None]:
     from gxlib.decoding import read_source
 
@@ -195,4 +208,4 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-__all__ = ["UnreadableInputError", "parse", "parse_bytes", "parse_document"]
+__all__ = ["UnreadableInputError", "parse", "parse_bytes", "parse_document", "parse_text"]
