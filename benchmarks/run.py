@@ -173,7 +173,7 @@ def bench_growth(reps: int, gens: list) -> None:  # type: ignore[type-arg]
         for k in (1, 10, 100):
             # more prose until the document is k times as long as the usual report
             doc = make(14 + round((k - 1) * size1 / per_paragraph))
-            ms = median_ms(lambda d=doc: gxlib.parse(d), max(3, reps // k))
+            ms = median_ms(lambda d=doc: gxlib.parse_text(d), max(3, reps // k))
             t1 = t1 or ms
             size = len(doc.encode())
             print(
@@ -199,7 +199,7 @@ def bench_runs() -> None:
             f"{r.label}{('7' * n)}\n" for r in spec.rows if not r.optional
         )
         t0 = time.perf_counter()
-        gxlib.parse(text, profile="gov-2021")
+        gxlib.parse_text(text, profile="gov-2021")
         print(
             f"whole section 三, every row a {n:>4}-digit run: "
             f"{(time.perf_counter() - t0) * 1000:8.1f} ms ({len(text) / 1024:.1f} KB)"

@@ -14,7 +14,7 @@ import gxlib
 def tables_of(text: str) -> dict[str, dict[tuple[str, str], object]]:
     """Your parser's view: table → (row, column) → value; cells gxlib could not prove are
     left out, and problems are raised to the caller in strict mode."""
-    report = gxlib.parse(text, strict=True)
+    report = gxlib.parse_text(text, strict=True)
     return {
         t.key: {(c.row, c.column): c.value for c in t.cells if c.status == "number"}
         for t in report.tables

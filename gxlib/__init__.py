@@ -14,6 +14,7 @@ from gxlib.diagnostics import Diagnostic
 from gxlib.document import Document, Location, Step
 from gxlib.errors import (
     GxlibError,
+    InputNotFoundError,
     InputTooLargeError,
     MissingExtraError,
     ProfileError,
@@ -43,6 +44,7 @@ __all__ = [
     "Diagnostic",
     "Document",
     "GxlibError",
+    "InputNotFoundError",
     "InputTooLargeError",
     "Location",
     "Metadata",

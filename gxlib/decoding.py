@@ -42,7 +42,7 @@ import ftfy.bad_codecs  # registers the "sloppy-windows-1252" codec
 from attrs import frozen
 
 from gxlib.document import Step
-from gxlib.errors import InputTooLargeError, UnreadableInputError
+from gxlib.errors import InputNotFoundError, InputTooLargeError, UnreadableInputError
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -151,7 +151,7 @@ def _read_path(source: os.PathLike[str] | os.PathLike[bytes]) -> tuple[bytes, st
             if not size or len(data) > size:
                 data += handle.read(MAX_INPUT_BYTES + 1 - len(data))
     except FileNotFoundError as exc:
-        raise UnreadableInputError(f"file not found: {name!r}") from exc
+        raise InputNotFoundError(f"file not found: {name!r}") from exc
     except (OSError, ValueError) as exc:  # ValueError: embedded NUL in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UnreadableInputError(f"cannot read file {name!r}: {reason}") from exc

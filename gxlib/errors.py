@@ -21,6 +21,10 @@ class UnreadableInputError(GxlibError):
     """The input could not be turned into text (wrong type, unreadable file, corrupt container)."""
 
 
+class InputNotFoundError(UnreadableInputError, FileNotFoundError):
+    """The path names no file (also a ``FileNotFoundError``, as ``open()`` would raise)."""
+
+
 class ProfileError(GxlibError):
     """A profile file is not valid; the message locates the problem (``@ $.tables[0]...``)."""
 

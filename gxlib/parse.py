@@ -32,23 +32,41 @@ def parse(
     strict: bool = False,
     name: str | None = None,
 ) -> Report:
-    """Parse one report.
+    """Parse one report from a file.
 
-    ``source`` is text (``str``), ``bytes``, a path (``os.PathLike``, or a ``str`` naming an
-    existing file and holding no newline), or a file object. The reader (text, HTML, DOCX, PDF)
-    is chosen from the content. ``profile`` forces a format (an id or a :class:`Profile`);
-    otherwise the best-scoring registered profile is used. ``strict=True`` raises
-    :class:`gxlib.StrictModeError` (carrying the report) when any error diagnostic exists.
+    ``source`` is a path (``str`` or ``os.PathLike``), ``bytes``, or a binary or text file
+    object — like pandas' ``read_*``, a ``str`` is always a path, never report text: use
+    :func:`parse_text` for text. A path that names no readable regular file raises a
+    :class:`gxlib.UnreadableInputError` (for a missing file one that is also a
+    ``FileNotFoundError``). The reader (text, HTML, DOCX, PDF) is chosen from the content.
+    ``profile`` forces a format (an id or a :class:`Profile`); otherwise the best-scoring
+    registered profile is used. ``strict=True`` raises :class:`gxlib.StrictModeError`
+    (carrying the report) when any error diagnostic exists.
     """
     data, display = _load(source)
-    report_id = hashlib.sha256(
-        data if isinstance(data, bytes) else data.encode("utf-8")
-    ).hexdigest()
-    doc = read_document(data, name=name or display)
-    report = parse_document(doc, profile=profile, source=name or display, report_id=report_id)
-    if strict and report.errors:
-        raise StrictModeError(report)
-    return report
+    return _parse_data(data, display, profile=profile, strict=strict, name=name)
+
+
+def parse_text(
+    text: str,
+    *,
+    profile: str | Profile | None = None,
+    strict: bool = False,
+    name: str | None = None,
+) -> Report:
+    """Parse a report given as text: a ``str`` holding the report itself (plain text or HTML).
+
+    Takes the same options as :func:`parse`; the text is never taken for a path.
+    """
+    if not isinstance(text, str):
+        raise UnreadableInputError(
+            f"parse_text takes the report as a str, not {type(text).__name__}; "
+            "use parse() for paths and files, parse_bytes() for bytes"
+        )
+    from gxlib.decoding import read_source
+
+    data, display = read_source(text)
+    return _parse_data(data, display, profile=profile, strict=strict, name=name)
 
 
 def parse_bytes(
@@ -59,33 +77,48 @@ def parse_bytes(
     name: str | None = None,
 ) -> Report:
     """Parse a report given as bytes (e.g. from a Spark ``binaryFile`` column)."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise UnreadableInputError(
+            f"parse_bytes takes bytes, not {type(data).__name__}; "
+            "use parse() for paths and files, parse_text() for text"
+        )
     return parse(bytes(data), profile=profile, strict=strict, name=name)
 
 
-def parse_text(
-    text: str,
+def _parse_data(
+    data: bytes | str,
+    display: str | None,
     *,
-    profile: str | Profile | None = None,
-    strict: bool = False,
-    name: str | None = None,
+    profile: str | Profile | None,
+    strict: bool,
+    name: str | None,
 ) -> Report:
-    """Parse a report given as text (a ``str`` holding the report itself, not a path)."""
-    if not isinstance(text, str):
-        raise UnreadableInputError(f"parse_text takes a str, not {type(text).__name__}")
-    return parse(text, profile=profile, strict=strict, name=name)
+    report_id = hashlib.sha256(
+        data if isinstance(data, bytes) else data.encode("utf-8")
+    ).hexdigest()
+    doc = read_document(data, name=name or display)
+    report = parse_document(doc, profile=profile, source=name or display, report_id=report_id)
+    if strict and report.errors:
+        raise StrictModeError(report)
+    return report
 
 
 def _load(source: object) -> tuple[bytes | str, str | None]:
     from gxlib.decoding import read_source
 
-    # A str is text, unless it is one short line naming an existing file: parse("report.txt")
-    if isinstance(source, str) and "\n" not in source and len(source) < _MAX_PATH_LEN:
+    if isinstance(source, str):
+        # A str is a path (as in pandas' read_*); report text that was passed by mistake gets
+        # a hint instead of an opaque "no such file".
+        if "\n" in source or len(source) >= _MAX_PATH_LEN:
+            raise UnreadableInputError(
+                "parse() takes a path, and this str is not one (it holds a line break or is "
+                f"{len(source)} characters long); to parse report text use gxlib.parse_text(text)"
+            )
         try:
-            is_file = Path(source).is_file()
-        except (OSError, ValueError):
-            is_file = False
-        if is_file:
             return read_source(Path(source))
+        except UnreadableInputError as exc:
+            exc.add_note("gxlib.parse() reads a str as a path; report text: gxlib.parse_text")
+            raise
     return read_source(source)
 
 

@@ -21,7 +21,7 @@ def test_accepts_path_str_bytes_and_file_objects() -> None:
     text = path.read_text(encoding="utf-8")
     by_path = gxlib.parse(path)
     assert gxlib.parse(str(path)).tables == by_path.tables
-    assert gxlib.parse(text).tables == by_path.tables
+    assert gxlib.parse_text(text).tables == by_path.tables
     assert gxlib.parse(path.read_bytes()).tables == by_path.tables
     assert gxlib.parse(io.BytesIO(path.read_bytes())).tables == by_path.tables
     assert gxlib.parse(io.StringIO(text)).tables == by_path.tables
@@ -108,13 +108,36 @@ def test_missing_file(tmp_path: Path) -> None:
         gxlib.parse(tmp_path / "absent.txt")
 
 
+def test_str_is_always_a_path_never_report_text(tmp_path: Path) -> None:
+    # issue 15 item 3: a typo in a path used to come back as an empty Report
+    missing = str(tmp_path / "reports" / "no_such_report.txt")
+    with pytest.raises(gxlib.InputNotFoundError) as info:
+        gxlib.parse(missing)
+    assert isinstance(info.value, FileNotFoundError)
+    assert isinstance(info.value, gxlib.UnreadableInputError)
+    assert any("parse_text" in note for note in getattr(info.value, "__notes__", []))
+    with pytest.raises(gxlib.UnreadableInputError):
+        gxlib.parse(str(tmp_path))  # a directory
+    with pytest.raises(gxlib.UnreadableInputError, match="parse_text"):
+        gxlib.parse("一、总体情况\n二、主动公开政府信息情况")  # text given to parse()
+
+
+def test_parse_text_takes_only_text() -> None:
+    text = seed_path(S001).read_text(encoding="utf-8")
+    assert gxlib.parse_text(text).tables == gxlib.parse(seed_path(S001)).tables
+    with pytest.raises(gxlib.UnreadableInputError, match="parse_text takes"):
+        gxlib.parse_text(text.encode("utf-8"))  # type: ignore[arg-type]
+    with pytest.raises(gxlib.UnreadableInputError, match="parse_bytes takes"):
+        gxlib.parse_bytes(text)  # type: ignore[arg-type]
+
+
 def test_legacy_doc_is_refused_with_advice() -> None:
     with pytest.raises(gxlib.UnreadableInputError, match="docx"):
         gxlib.parse(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
 
 
 def test_empty_input_gives_diagnostics_not_exceptions() -> None:
-    report = gxlib.parse("")
+    report = gxlib.parse_text("")
     assert all(c.status == "missing" for c in report.cells())
     assert any(d.code == "GX202" for d in report.diagnostics)
 

@@ -33,4 +33,4 @@ def test_web_page_reads_back(gen: GeneratedReport) -> None:
 @given(reports(blanks=False))
 def test_text_report_reads_back(gen: GeneratedReport) -> None:
     for style in ("tabs", "pipes", "cells", "markdown"):
-        assert_reads_back(gen, gxlib.parse(text_report(gen, style)))
+        assert_reads_back(gen, gxlib.parse_text(text_report(gen, style)))

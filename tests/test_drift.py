@@ -18,7 +18,7 @@ def test_2021_report_with_single_other_row() -> None:
     start = text.index("\t\n\t（六）其他处理")
     end = text.index("\t\n\t（七）总计")
     single = "\t\n\t（六）其他处理\n" + "\n".join(["\t0"] * 7) + "\n\n"
-    report = gxlib.parse(text[:start] + single + text[end:])
+    report = gxlib.parse_text(text[:start] + single + text[end:])
     assert report.profile == "gov-2021"
     cell = report.cell("requests", "other", "total")
     assert (cell.status, cell.value) == ("number", 0)
@@ -29,7 +29,7 @@ def test_2021_report_with_single_other_row() -> None:
 
 
 def test_normative_documents_label_drift_in_2021() -> None:
-    report = gxlib.parse(_text().replace("\t行政规范性文件", "\t规范性文件"))
+    report = gxlib.parse_text(_text().replace("\t行政规范性文件", "\t规范性文件"))
     assert report.profile == "gov-2021"
     assert report.cell("regulatory_documents", "normative_documents", "issued").status == "number"
     assert any(d.code == "GX303" and "规范性文件" in d.message for d in report.diagnostics)
@@ -38,7 +38,7 @@ def test_normative_documents_label_drift_in_2021() -> None:
 def test_numbering_variant_and_typo() -> None:
     text = _text().replace("\t1.属于国家秘密", "\t1、属于国家秘密")
     text = text.replace("\t2.其他法律行政法规禁止公开", "\t2.其他法律行政止公开")
-    report = gxlib.parse(text)
+    report = gxlib.parse_text(text)
     assert report.cell("requests", "denied.state_secret", "total").status == "number"
     assert report.cell("requests", "denied.prohibited_by_law", "total").status == "number"
     codes = {d.code for d in report.diagnostics}

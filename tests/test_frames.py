@@ -79,7 +79,7 @@ def test_money_survives_exactly_where_a_float_would_not(r2021: Report) -> None:
 @settings(max_examples=12, deadline=None)
 @given(gen_reports("gov-2021"))
 def test_every_value_round_trips_through_the_frame(gen: object) -> None:
-    report = gxlib.parse(render_report(gen, "pipes"))  # type: ignore[arg-type]
+    report = gxlib.parse_text(render_report(gen, "pipes"))  # type: ignore[arg-type]
     frame = gxlib.to_pandas(report)
     assert len(frame) == len(list(report.cells()))
     for rec, cell in zip(frame.to_dict("records"), report.cells(), strict=True):
@@ -111,7 +111,7 @@ def test_wide_view_across_formats_leaves_absent_columns_empty(r2019: Report, r20
 
 def test_diagnostics_frame_joins_on_report_id(r2021: Report) -> None:
     broken = with_cell(r2021, "requests", "new", "total", value=None, status="invalid")
-    broken = attrs.evolve(broken, diagnostics=gxlib.parse("无表格").diagnostics)
+    broken = attrs.evolve(broken, diagnostics=gxlib.parse_text("无表格").diagnostics)
     frame = gxlib.diagnostics_frame([r2021, broken])
     assert set(frame["report_id"]) <= {r2021.report_id, broken.report_id}
     assert len(frame) == len(r2021.diagnostics) + len(broken.diagnostics)

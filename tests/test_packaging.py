@@ -62,7 +62,7 @@ def test_plugin_profile_appears(fresh_venv: tuple[Path, Path], tmp_path: Path) -
     code = (
         "import gxlib, gxlib.profiles as P; print(sorted(P.available())); "
         "print(P.origin('example-mini')); "
-        "r = gxlib.parse('示例插件年报\\n一、申请情况\\n新收申请数量 | 7 |'); "
+        "r = gxlib.parse_text('示例插件年报\\n一、申请情况\\n新收申请数量 | 7 |'); "
         "print(r.profile, r.value('requests', 'new', 'total'))"
     )
     out = _run(py, "-c", code, cwd=tmp_path)

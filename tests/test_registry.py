@@ -49,7 +49,7 @@ def test_register_and_use() -> None:
     p = profiles.load_file(PLUGIN_PROFILE)
     profiles.register(p)
     assert "example-mini" in profiles.available()
-    r = gxlib.parse("示例插件年报\n一、申请情况\n新收申请数量 | 7 |")
+    r = gxlib.parse_text("示例插件年报\n一、申请情况\n新收申请数量 | 7 |")
     assert (r.profile, r.value("requests", "new", "total")) == ("example-mini", 7)
     with pytest.raises(gxlib.GxlibError):
         profiles.register(

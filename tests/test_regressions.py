@@ -12,7 +12,7 @@ def test_single_pipe_row_is_a_pipe_table() -> None:
     text = (
         HEAD_2021 + "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n规章 | 3 | 1 | 9 |\n"
     )
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert [
         r.value("regulatory_documents", "regulations", c)
         for c in ("issued", "repealed", "in_force")
@@ -26,7 +26,7 @@ def test_fuzzy_match_never_absorbs_digits() -> None:
     assert labels.match("规章1") is None
     assert labels.match("行政规范性文件1") is None
     # digits glued to a label are its first cell, never part of the label
-    r = gxlib.parse(HEAD_2021 + "规章1 | 2 | 3 |\n", profile="gov-2021")
+    r = gxlib.parse_text(HEAD_2021 + "规章1 | 2 | 3 |\n", profile="gov-2021")
     assert [
         r.value("regulatory_documents", "regulations", c)
         for c in ("issued", "repealed", "in_force")
@@ -39,7 +39,7 @@ def test_markdown_repeats_spanning_labels() -> None:
         "一、本年新收政府信息公开申请数量 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |"
     )
     text = "三、收到和处理政府信息公开申请情况\n" + row + "\n"
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert r.value("requests", "new", "natural_person") == 5
     assert r.value("requests", "new", "total") == 5
     assert not any(d.code == "GX205" for d in r.diagnostics)
@@ -50,7 +50,7 @@ def test_wrapped_label_beats_fuzzy_first_half() -> None:
         "三、收到和处理政府信息公开申请情况\n5.要求行政机关确认或重新出具已获取\n"
         "信息  1  0  0  0  0  0  1\n"
     )
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert r.value("requests", "not_processed.confirmation", "natural_person") == 1
     assert not any(d.code in ("GX302", "GX401") for d in r.diagnostics)
 
@@ -60,14 +60,14 @@ def test_vertical_stub_characters_before_row_labels() -> None:
         "三、收到和处理政府信息公开申请情况\n三 （一）予以公开  2  0  0  0  0  0  2\n"
         "本 （三）不予公开1.属于国家秘密  1  0  0  0  0  0  1\n"
     )
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert r.value("requests", "granted", "total") == 2
     assert r.value("requests", "denied.state_secret", "total") == 1
 
 
 def test_blank_last_cell_in_cell_per_line_text() -> None:
     text = "二、主动公开政府信息情况\n规章 |\n1 |\n2 |\n|\n|\n行政规范性文件 |\n|\n4 |\n5 |\n|\n"
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert r.cell("regulatory_documents", "regulations", "in_force").status == "blank"
     assert r.value("regulatory_documents", "regulations", "repealed") == 2
     assert r.cell("regulatory_documents", "normative_documents", "issued").status == "blank"
@@ -79,7 +79,7 @@ def test_lone_pipe_before_flat_values_is_never_guessed() -> None:
     text = "四、政府信息公开行政复议、行政诉讼情况\n总计 |\n|\n" + "".join(
         f"{i} |\n" for i in range(1, 15)
     )
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     cells = [c for c in r.cells() if c.table == "appeals"]
     assert all(c.status == "ambiguous" and c.value is None for c in cells)
 
@@ -87,7 +87,7 @@ def test_lone_pipe_before_flat_values_is_never_guessed() -> None:
 def test_heading_judged_after_folding() -> None:
     spaced = " ".join("收到和处理政府信息公开申请情况")
     text = f"三、{spaced}\n（七）总计 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert r.section("requests").found
 
 
@@ -98,7 +98,7 @@ def test_flat_table_not_read_from_another_section() -> None:
         "三、收到和处理政府信息公开申请情况\n自然人 | 总计 |\n"
         "一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n"
     )
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert not r.table("appeals").found
 
 
@@ -113,13 +113,13 @@ def test_spaced_wrapped_label_continues_in_tab_text() -> None:
         + "\n".join(["\t0"] * 6 + ["\t7"])
         + "\n"
     )
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert r.value("requests", "other.no_correction", "total") == 7
 
 
 def test_blanks_in_space_separated_flat_table_are_not_shifted() -> None:
     text = "四、政府信息公开行政复议、行政诉讼情况\n结果维持 总计\n" + "  ".join(["1"] * 14) + "\n"
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert all(c.status == "ambiguous" for c in r.cells() if c.table == "appeals")
 
 
@@ -133,7 +133,7 @@ def test_stand_in_row_not_counted_twice() -> None:
     )
     at = text.index("\t\n\t（七）总计")
     single = "\t\n\t（六）其他处理\n" + "\n".join(["\t1"] + ["\t0"] * 5 + ["\t1"]) + "\n\n"
-    r = gxlib.parse(text[:at] + single + text[at:])
+    r = gxlib.parse_text(text[:at] + single + text[at:])
     assert r.value("requests", "other", "natural_person") == 1
     assert r.value("requests", "other.other", "natural_person") == 0
     rules = {d.data.get("rule") for d in r.diagnostics if d.code == "GX501"}
@@ -145,13 +145,13 @@ def test_wrapped_row_number_is_not_a_glued_value() -> None:
         "三、收到和处理政府信息公开申请情况\n（四）无法提供1.\n"
         "本机关不掌握相关政府信息  2  0  0  0  0  0  2\n"
     )
-    r = gxlib.parse(text, profile="gov-2021")
+    r = gxlib.parse_text(text, profile="gov-2021")
     assert r.value("requests", "unavailable.not_held", "total") == 2
 
 
 def test_truncated_row_is_not_read_as_run_together() -> None:
     text = "二、主动公开政府信息情况\n第二十条第（六）项\n行政处罚 |\n100 |\n"
-    r = gxlib.parse(text, profile="gov-2019")
+    r = gxlib.parse_text(text, profile="gov-2019")
     cells = [
         r.cell("enforcement", "administrative_penalty", c)
         for c in ("items_last_year", "items_change", "decisions")

@@ -73,7 +73,7 @@ def test_random_text(text: str) -> None:
     )
 )
 def test_label_and_separator_soup(parts: list[str]) -> None:
-    report = gxlib.parse("".join(parts))
+    report = gxlib.parse_text("".join(parts))
     assert all(
         c.status in ("number", "blank", "placeholder", "invalid", "ambiguous", "missing")
         for c in report.cells()
@@ -89,7 +89,7 @@ def test_truncated_documents(profile: str, data: st.DataObject) -> None:
     # text then says
     ends = [i for i, ch in enumerate(text) if ch == "\n"]
     cut = data.draw(st.sampled_from(ends))
-    report = gxlib.parse(text[:cut])
+    report = gxlib.parse_text(text[:cut])
     _no_wrong_values(gen, report)
 
 
@@ -102,8 +102,8 @@ def test_documents_cut_at_every_section(profile: str, data: st.DataObject) -> No
     for s in p.sections:
         at = text.find(f"{s.number}、{s.title}")
         if at >= 0:
-            _no_wrong_values(gen, gxlib.parse(text[:at]))
-            _no_wrong_values(gen, gxlib.parse(text[at:]))
+            _no_wrong_values(gen, gxlib.parse_text(text[:at]))
+            _no_wrong_values(gen, gxlib.parse_text(text[at:]))
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -130,12 +130,12 @@ def test_row_removed_or_duplicated(profile: str, data: st.DataObject) -> None:
     i = data.draw(st.sampled_from(candidates))
     if data.draw(st.booleans()):
         damaged = lines[:i] + lines[i + 1 :]
-        report = gxlib.parse("\n".join(damaged))
+        report = gxlib.parse_text("\n".join(damaged))
         _no_wrong_values(gen, report)
         assert any(d.code in ("GX203", "GX204", "GX202") for d in report.diagnostics)
     else:
         damaged = [*lines[: i + 1], lines[i], *lines[i + 1 :]]
-        report = gxlib.parse("\n".join(damaged))
+        report = gxlib.parse_text("\n".join(damaged))
         assert not mismatches(gen, report)
         assert any(d.code == "GX205" for d in report.diagnostics)
 
@@ -146,7 +146,7 @@ def test_huge_numbers(digits: int) -> None:
         "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | "
         f"现行有效件数 |\n规章 | {'9' * digits} | 0 | 0 |\n"
     )
-    report = gxlib.parse(text, profile="gov-2021")
+    report = gxlib.parse_text(text, profile="gov-2021")
     cell = report.cell("regulatory_documents", "regulations", "issued")
     assert cell.status in ("number", "invalid")
     if cell.status == "number":
@@ -154,7 +154,7 @@ def test_huge_numbers(digits: int) -> None:
 
 
 def test_long_lines_and_many_lines_do_not_hang() -> None:
-    gxlib.parse("规章 " * 50_000)
-    gxlib.parse("|" * 200_000)
-    gxlib.parse("\t\n" * 100_000)
-    gxlib.parse("0 " * 100_000)
+    gxlib.parse_text("规章 " * 50_000)
+    gxlib.parse_text("|" * 200_000)
+    gxlib.parse_text("\t\n" * 100_000)
+    gxlib.parse_text("0 " * 100_000)

@@ -9,7 +9,7 @@ tables, mutate them the ways real documents differ, parse them back and compare:
 
     @given(reports("my-profile"))
     def test_my_profile(gen):
-        assert_reads_back(gen, gxlib.parse(render_report(gen, "tabs")))
+        assert_reads_back(gen, gxlib.parse_text(render_report(gen, "tabs")))
 
 See docs/testing.md. Needs hypothesis (``pip install 'gxlib[test]'``).
 """
