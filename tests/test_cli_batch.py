@@ -36,7 +36,7 @@ def test_jsonl_then_resume_after_losing_half_gives_each_document_once(
         main(["parse", str(tmp_path / "c"), "-f", "jsonl", "-o", str(out), "--workers", "2"]) == 0
     )
     err = capsys.readouterr().err
-    assert "parsed 10, errors 0" in err and "by profile: gov-2019=" in err
+    assert "wrote 10 of 10 inputs" in err and "by profile: gov-2019=" in err
     expected = Counter(file_id(p) for p in paths)
     assert ids_in(out) == expected
     # input order is kept with several workers
@@ -47,10 +47,11 @@ def test_jsonl_then_resume_after_losing_half_gives_each_document_once(
     out.write_text("".join(lines[::2]), encoding="utf-8")
     args = ["parse", str(tmp_path / "c"), "-f", "jsonl", "-o", str(out), "--resume"]
     assert main([*args, "--workers", "2"]) == 0
-    assert "parsed 5, errors 0, skipped 5" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "wrote 5 of 5 inputs" in err and "(skipped 5 already in it)" in err
     assert ids_in(out) == expected
     assert main([*args, "--workers", "1"]) == 0  # nothing left to do
-    assert "parsed 0, errors 0, skipped 10" in capsys.readouterr().err
+    assert "wrote 0 of 0 inputs" in capsys.readouterr().err
     assert ids_in(out) == expected
 
 
@@ -134,8 +135,8 @@ def test_progress_is_shown_only_on_a_terminal(
     term = _Terminal()
     monkeypatch.setattr(sys, "stderr", term)
     assert main(["parse", *paths, "-f", "jsonl", "-o", str(tmp_path / "o.jsonl")]) == 0
-    assert "3/3" in term.getvalue() and "parsed 3" in term.getvalue()
+    assert "3/3" in term.getvalue() and "wrote 3 of 3" in term.getvalue()
     pipe = io.StringIO()
     monkeypatch.setattr(sys, "stderr", pipe)
     assert main(["parse", *paths, "-f", "jsonl", "-o", str(tmp_path / "o2.jsonl")]) == 0
-    assert "3/3" not in pipe.getvalue() and "parsed 3" in pipe.getvalue()
+    assert "3/3" not in pipe.getvalue() and "wrote 3 of 3" in pipe.getvalue()
