@@ -80,19 +80,22 @@ def _csv(data: bytes) -> tuple[list[str], int]:
     col = {name: i for i, name in enumerate(header)}
     if "source" not in col or "report_id" not in col:
         return [], offsets[0]
-    groups: list[tuple[str, str]] = []  # (report_id, source) of each report, in file order
-    last_start = offsets[0]
+    # (report_id, source, start offset, whole) of each row after the header
+    found: list[tuple[str, str, int, bool]] = []
     start = offsets[0]
     for row in rows:
-        key = (_get(row, col["report_id"]), _get(row, col["source"]))
-        if not groups or groups[-1] != key:
-            groups.append(key)
-            last_start = start
+        whole = len(row) == len(header) and data[: offsets[0]].endswith((b"\n", b"\r"))
+        found.append((_get(row, col["report_id"]), _get(row, col["source"]), start, whole))
         start = offsets[0]
-    if not groups:
-        return [], offsets[0]
+    cut = offsets[0]
+    if found and not found[-1][3]:
+        cut = found.pop()[2]  # a row cut short: its report is the one being written
+    starts = [i for i, r in enumerate(found) if i == 0 or r[:2] != found[i - 1][:2]]
+    if not starts:
+        return [], cut
     # the last report may be cut short anywhere: drop it and parse it again
-    return [source for _, source in groups[:-1]], last_start
+    last = found[starts[-1]][2]
+    return [found[i][1] for i in starts[:-1]], last
 
 
 def _get(row: list[str], i: int) -> str:
