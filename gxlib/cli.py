@@ -294,10 +294,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         with _sink(args, append=bool(args.resume and written_bytes(args.output))) as sink:
             return _run(paths, args, sink, summary)
     except _OutputError as exc:
-        target = args.output or "the output"
-        _err(
-            f"gxlib: cannot write {target}: {exc} (wrote {summary.written} of {summary.total} inputs)"
-        )
+        count = f"wrote {summary.written} of {summary.total} inputs"
+        _err(f"gxlib: cannot write {args.output or 'the output'}: {exc} ({count})")
         _silence_stdout()
         return 2
 
