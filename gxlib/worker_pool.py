@@ -135,8 +135,9 @@ class _Worker:
         self.fatal = ""
         self._stdin = self.proc.stdin
         assert self._stdin is not None and self.proc.stdout is not None
-        pickle.dump(list(sys.path), self._stdin)
-        self._stdin.flush()
+        with contextlib.suppress(OSError):  # died at once: the reader thread reports it
+            pickle.dump(list(sys.path), self._stdin)
+            self._stdin.flush()
         thread = threading.Thread(target=self._forward, args=(events,), daemon=True)
         thread.start()
 
