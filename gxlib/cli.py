@@ -15,7 +15,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -75,12 +75,13 @@ def expand_inputs(args: Sequence[str], recursive: bool, output: str | None = Non
 def _folder(folder: str, recursive: bool) -> list[str]:
     found: list[str] = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")] if recursive else []
+        if not recursive:
+            dirs.clear()
         found += [os.path.join(root, f) for f in files if not f.startswith(".")]
     return [str(p) for p in sorted(Path(p) for p in found)]
 
 
-def _same_file(output: str | None) -> Any:
+def _same_file(output: str | None) -> Callable[[str], bool]:
     """A test for "this is the output file", which must never be read as an input."""
     if output is None:
         return lambda path: False
