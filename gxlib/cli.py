@@ -44,6 +44,8 @@ class _OutputError(Exception):
 
 def _err(message: str) -> None:
     """A line to stderr that never fails the run: stderr may be closed or a broken pipe."""
+    if sys.stderr is None:  # started with stderr closed (2>&-): print(file=None) is stdout
+        return
     with contextlib.suppress(OSError, ValueError, AttributeError):
         print(message, file=sys.stderr, flush=True)
 

@@ -112,6 +112,18 @@ def test_item04_closed_stderr_and_stdout_still_exit_non_zero(tmp_path: Path) -> 
     assert proc.wait(120) != 0
 
 
+@pytest.mark.skipif(os.name != "posix", reason="closes stderr with the shell")
+def test_item04_with_stderr_closed_the_output_is_whole_and_only_output(tmp_path: Path) -> None:
+    make_corpus(tmp_path / "c", 4)
+    py = f"{sys.executable} -m gxlib parse {tmp_path / 'c'} -f jsonl --workers 2"
+    run = subprocess.run(
+        ["sh", "-c", py + " 2>&-"], env=ENV, capture_output=True, timeout=120, check=False
+    )
+    assert run.returncode == 0
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(records) == 4 and all("report_id" in r for r in records)
+
+
 def test_item04_workers_that_cannot_start_exit_3_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
