@@ -162,6 +162,7 @@ class _Worker:
             pickle.dump(task, self._stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._stdin.flush()
         except (OSError, ValueError):
+            self.task, self.deadline = None, float("inf")
             return False
         return True
 
@@ -225,7 +226,6 @@ class WorkerPool:
                     break
                 if not w.give(task, self.timeout):
                     pending.append(task)  # its death is on the way as an event
-                    w.task = None
             if exhausted and not pending and all(w.task is None for w in self._workers):
                 return
             yield from self._next_events(pending)
