@@ -1,147 +1,98 @@
 """The ``gxlib`` command line.
 
-Exit codes:
-
-* 0 — success: every input parsed (and, with ``--strict``, none had error diagnostics);
-* 1 — some input failed to parse (unreadable, timed out, crashed its worker) or, with
-  ``--strict``, some report had error diagnostics; the other inputs are still written;
-* 2 — usage error (no input files, an option combination that cannot work, e.g. ``-f parquet``
-  without ``-o`` or ``--resume`` with a format that cannot be appended to);
-* 130 — interrupted (Ctrl-C); with ``-o`` and ``-f jsonl``/``csv`` what was written is complete
-  records and ``--resume`` continues from there.
-
 ``gxlib parse`` parses in parallel (``--workers``, default all cores) and writes in input order.
-A summary (parsed, errors, by profile, by diagnostic code) goes to stderr at the end; a progress
-bar too when stderr is a terminal.
+Workers send back finished output (a JSON line, CSV rows); this process only writes. A summary
+goes to stderr at the end; a progress bar too when stderr is a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
+import functools
+import glob
 import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import gxlib
 from gxlib import diagnostics as dg
 from gxlib.batch import BatchError
+from gxlib.cli_encode import Encoded, csv_header, display_path, encode_report, error_line
+from gxlib.cli_encode import format_tables as format_tables
+from gxlib.cli_resume import RESUMABLE, Written, input_key, read_written
 from gxlib.errors import GxlibError
-from gxlib.report import Report
 
-_STATUS_MARK = {"blank": "·", "placeholder": "/", "missing": "?", "invalid": "!", "ambiguous": "~"}
+EXIT_CODES = """exit codes:
+  0    every input was written and parsed (with --strict: none had error diagnostics)
+  1    some inputs failed to parse (unreadable, not a report, not a regular file, timed
+       out, crashed its worker: error records in jsonl, a line on stderr otherwise) or,
+       with --strict, had error diagnostics
+  2    usage error (bad option, unknown profile, no input files), or the output could not
+       be written (cannot open -o, disk full, output closed): says how many were written
+  3    worker processes could not start: says how many were written
+  130  interrupted (Ctrl-C); with -o and jsonl/csv, --resume continues from there"""
 
 
-def _expand(paths: Sequence[str], recursive: bool) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            it = path.rglob("*") if recursive else path.glob("*")
-            out.extend(sorted(q for q in it if q.is_file() and not q.name.startswith(".")))
-        elif any(ch in p for ch in "*?["):
-            out.extend(sorted(Path().glob(p)))
+class _OutputError(Exception):
+    """Writing the output failed (disk full, pipe closed): the run stops with exit 2."""
+
+
+def _err(message: str) -> None:
+    """A line to stderr that never fails the run: stderr may be closed or a broken pipe."""
+    if sys.stderr is None:  # started with stderr closed (2>&-): print(file=None) is stdout
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(message, file=sys.stderr, flush=True)
+
+
+# -- inputs --------------------------------------------------------------------------------------
+def expand_inputs(args: Sequence[str], recursive: bool, output: str | None = None) -> list[str]:
+    """The input files named by ``args``, in order, without ``output``.
+
+    An argument that exists is a path, even when its name holds ``*?[`` (``report[2022].txt``);
+    only one that does not exist is a glob (absolute or relative). A folder gives its files
+    (with ``recursive``, those of its subfolders too), sorted, hidden ones left out; a named
+    pipe or device in it is kept so that it becomes an error record, never silently dropped.
+    """
+    skip = _same_file(output)
+    out: list[str] = []
+    for arg in args:
+        if os.path.lexists(arg):
+            found = _folder(arg, recursive) if os.path.isdir(arg) else [arg]
+        elif glob.has_magic(arg):
+            found = []
+            for match in sorted(glob.glob(arg, recursive=recursive)):
+                found += _folder(match, recursive) if os.path.isdir(match) else [match]
         else:
-            out.append(path)
+            found = [arg]  # missing: it becomes an error record, not nothing
+        out.extend(p for p in found if not skip(p))
     return out
 
 
-def format_tables(report: Report, out: TextIO) -> None:
-    """Human-readable rendering of a report: metadata, each table as a grid, diagnostics."""
-    m = report.metadata
-    out.write(f"{report.source or '<input>'}\n")
-    out.write(
-        f"  body: {m.body or '?'}   year: {m.year or '?'}   profile: {report.profile} "
-        f"(score {report.detection.score:g})\n"
-    )
-    for table in report.tables:
-        out.write(f"\n[{table.key}] {table.title}{'' if table.found else '  (not found)'}\n")
-        if not table.found:
-            continue
-        width = max(len(r) for r in table.rows) if table.rows else 10
-        out.write(" " * (width + 2) + "".join(f"{c[:12]:>14}" for c in table.columns) + "\n")
-        for row in table.rows:
-            cells = [table.cell(row, c) for c in table.columns]
-            vals = []
-            for c in cells:
-                shown = str(c.value) if c.status == "number" else _STATUS_MARK.get(c.status, "?")
-                vals.append(f"{shown:>14}")
-            out.write(f"  {row:<{width}}" + "".join(vals) + "\n")
-    if report.diagnostics:
-        out.write("\ndiagnostics:\n")
-        for d in report.diagnostics:
-            out.write(f"  {d.code} {d.severity:<7} {d.message}\n")
-    out.write("\n")
+def _folder(folder: str, recursive: bool) -> list[str]:
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        if not recursive:
+            dirs.clear()
+        found += [os.path.join(root, f) for f in files if not f.startswith(".")]
+    return [str(p) for p in sorted(Path(p) for p in found)]
 
 
-def _cmd_parse(args: argparse.Namespace) -> int:
-    paths = _expand(args.paths, args.recursive)
-    if not paths:
-        print("gxlib: no input files", file=sys.stderr)
-        return 2
-    if args.format == "parquet" and not args.output:
-        print("gxlib: -f parquet needs -o FILE", file=sys.stderr)
-        return 2
-    if args.resume and (not args.output or args.format not in ("jsonl", "csv")):
-        print("gxlib: --resume needs -o FILE and -f jsonl or csv", file=sys.stderr)
-        return 2
-    if args.workers is not None and args.workers < 1:
-        print("gxlib: --workers must be at least 1", file=sys.stderr)
-        return 2
-    skipped = 0
-    append = False
-    if args.resume:
-        done = _resume_ids(Path(args.output), args.format)
-        append = Path(args.output).exists() and Path(args.output).stat().st_size > 0
-        if done:
-            from gxlib.batch import file_id
-
-            kept = [p for p in paths if file_id(p) not in done]
-            skipped = len(paths) - len(kept)
-            paths = kept
-    if args.format == "parquet":
-        return _write_parquet(paths, args)
-    with contextlib.ExitStack() as stack:
-        out: TextIO = (
-            stack.enter_context(
-                open(args.output, "a" if append else "w", encoding="utf-8", newline="")
-            )
-            if args.output
-            else sys.stdout
-        )
-        return _write_reports(paths, args, out, header=not append, skipped=skipped)
+def _same_file(output: str | None) -> Callable[[str], bool]:
+    """A test for "this is the output file", which must never be read as an input."""
+    if output is None:
+        return lambda path: False
+    name = os.path.basename(output)
+    real = os.path.realpath(output)
+    return lambda path: os.path.basename(path) == name and os.path.realpath(path) == real
 
 
-def _resume_ids(path: Path, fmt: str) -> set[str]:
-    """Report ids already in an output file. A last line cut short by a kill is removed first,
-    so that what is appended starts on a line of its own."""
-    if not path.exists():
-        return set()
-    with open(path, "rb+") as fh:
-        data = fh.read()
-        if data and not data.endswith(b"\n"):
-            fh.truncate(data.rfind(b"\n") + 1)
-            data = data[: data.rfind(b"\n") + 1]
-    ids: set[str] = set()
-    text = data.decode("utf-8", errors="replace")
-    if fmt == "jsonl":
-        for line in text.splitlines():
-            with contextlib.suppress(ValueError):
-                rid = json.loads(line).get("report_id")
-                if rid:
-                    ids.add(rid)
-    else:
-        for rec in csv.DictReader(text.splitlines()):
-            if rec.get("report_id"):
-                ids.add(rec["report_id"])
-    return ids
-
-
+# -- the run -------------------------------------------------------------------------------------
 class _Progress:
     """tqdm when installed, else a counter; only when stderr is a terminal."""
 
@@ -149,7 +100,7 @@ class _Progress:
         self.total = total
         self.n = 0
         self.bar: Any = None
-        self.on = sys.stderr.isatty()
+        self.on = _isatty(sys.stderr)
         if self.on:
             try:
                 from tqdm import tqdm
@@ -160,168 +111,333 @@ class _Progress:
 
     def update(self) -> None:
         self.n += 1
-        if self.bar is not None:
-            self.bar.update(1)
-        elif self.on:
-            sys.stderr.write(f"\r{self.n}/{self.total}")
-            sys.stderr.flush()
+        with contextlib.suppress(OSError, ValueError):
+            if self.bar is not None:
+                self.bar.update(1)
+            elif self.on:
+                sys.stderr.write(f"\r{self.n}/{self.total}")
+                sys.stderr.flush()
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        elif self.on:
-            sys.stderr.write("\n")
+        with contextlib.suppress(OSError, ValueError):
+            if self.bar is not None:
+                self.bar.close()
+            elif self.on:
+                sys.stderr.write("\n")
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+_FAILURE_KIND = {"Timeout": "timed out", "WorkerCrashed": "worker crashed"}
+_FAILURE_KIND["NotARegularFile"] = "not a regular file"
 
 
 class _Summary:
-    def __init__(self, skipped: int = 0) -> None:
-        self.parsed = 0
-        self.errors = 0
+    """Counts for the end of a run, by what became of each input."""
+
+    def __init__(self, total: int, skipped: int = 0) -> None:
+        self.total = total
         self.skipped = skipped
+        self.written = 0
+        self.kinds: Counter[str] = Counter()
         self.profiles: Counter[str] = Counter()
         self.codes: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
 
-    def add(self, result: Report | BatchError) -> None:
+    def add(self, result: Encoded | BatchError) -> None:
         if isinstance(result, BatchError):
-            self.errors += 1
             self.failures[result.error] += 1
+            self.kinds[_FAILURE_KIND.get(result.error, "unreadable or not a report")] += 1
             return
-        self.parsed += 1
+        self.kinds["with error diagnostics" if result.errors else "read clean"] += 1
         self.profiles[result.profile] += 1
-        self.codes.update(d.code for d in result.diagnostics)
+        self.codes.update(result.codes)
 
-    def write(self) -> None:
+    @property
+    def complete(self) -> bool:
+        return self.written == self.total
+
+    def write(self, target: str) -> None:
         def fmt(c: Counter[str]) -> str:
             return ", ".join(f"{k}={v}" for k, v in sorted(c.items())) or "-"
 
-        skipped = f", skipped {self.skipped} (already in output)" if self.skipped else ""
-        print(
-            f"gxlib: parsed {self.parsed}, errors {self.errors}{skipped}\n"
-            f"  by profile: {fmt(self.profiles)}\n"
-            f"  by diagnostic code: {fmt(self.codes)}"
-            + (f"\n  errors: {fmt(self.failures)}" if self.failures else ""),
-            file=sys.stderr,
+        always = ["read clean", "with error diagnostics", "unreadable or not a report"]
+        shown = [f"{k} {self.kinds[k]}" for k in [*always, "timed out"]]
+        shown += [f"{k} {n}" for k, n in sorted(self.kinds.items()) if k not in always and n]
+        skipped = f" (skipped {self.skipped} already in it)" if self.skipped else ""
+        lines = [
+            f"gxlib: wrote {self.written} of {self.total} inputs to {target}{skipped}",
+            f"  {', '.join(dict.fromkeys(shown))}",
+            f"  by profile: {fmt(self.profiles)}",
+            f"  by diagnostic code: {fmt(self.codes)}",
+        ]
+        if self.failures:
+            lines.append(f"  errors: {fmt(self.failures)}")
+        _err("\n".join(lines))
+
+
+class _TextSink:
+    """Writes finished output; error records only in JSON lines (elsewhere: stderr)."""
+
+    def __init__(self, out: TextIO, fmt: str, header: bool) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.header = header and fmt == "csv"
+
+    def report(self, enc: Encoded) -> bool:
+        text = enc.text
+        if self.header and enc.fields:
+            text = csv_header(enc.fields) + text  # one write with the first report's rows
+            self.header = False
+        self._write(text)
+        return True
+
+    def error(self, err: BatchError) -> bool:
+        if self.fmt != "jsonl":
+            _err(f"gxlib: {display_path(err.source)}: {err.error}: {err.message}")
+            return False
+        self._write(error_line(err))
+        return True
+
+    def _write(self, text: str) -> None:
+        # one write and a flush per input: a kill loses at most the input being written,
+        # and --resume repairs that tail
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except (OSError, ValueError) as exc:
+            raise _OutputError(_reason(exc)) from exc
+
+    def close(self) -> None:
+        pass
+
+
+class _ParquetSink:
+    """Row groups of 64 reports: memory stays flat and the file is readable in pieces."""
+
+    def __init__(self, path: str) -> None:
+        from gxlib.errors import MissingExtraError
+        from gxlib.frames import SCHEMA
+
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as exc:
+            raise MissingExtraError("parquet", "pyarrow") from exc
+        self.pa = pa
+        self.schema = SCHEMA.arrow()
+        try:
+            self.writer = pq.ParquetWriter(path, self.schema)
+        except (OSError, pa.ArrowException) as exc:
+            raise _OutputError(_reason(exc)) from exc
+        self.rows: list[dict[str, Any]] = []
+        self.held = 0
+
+    def report(self, enc: Encoded) -> bool:
+        self.rows.extend(enc.rows)
+        self.held += 1
+        if self.held >= 64:
+            self._flush()
+        return True
+
+    def error(self, err: BatchError) -> bool:
+        _err(f"gxlib: {display_path(err.source)}: {err.error}: {err.message}")
+        return False
+
+    def _flush(self) -> None:
+        try:
+            if self.rows:
+                table = self.pa.Table.from_pylist(self.rows, schema=self.schema)
+                self.writer.write_table(table)
+        except (OSError, self.pa.ArrowException) as exc:
+            raise _OutputError(_reason(exc)) from exc
+        self.rows.clear()
+        self.held = 0
+
+    def close(self) -> None:
+        try:
+            self._flush()
+        finally:
+            with contextlib.suppress(OSError, self.pa.ArrowException):
+                self.writer.close()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, BrokenPipeError):
+        return "the output was closed"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    problem = _usage_problem(args)
+    if problem:
+        _err(f"gxlib: {problem}")
+        return 2
+    paths = expand_inputs(args.paths, args.recursive, args.output)
+    if not paths:
+        _err("gxlib: no input files")
+        return 2
+    written = Written(frozenset(), 0)
+    if args.resume:
+        try:
+            written = read_written(args.output, args.format)
+        except OSError as exc:
+            _err(f"gxlib: cannot resume from {args.output}: {_reason(exc)}")
+            return 2
+        paths = [p for p in paths if input_key(p) not in written.keys]
+    summary = _Summary(len(paths), written.reports if args.resume else 0)
+    try:
+        with _sink(args, append=bool(args.resume and written_bytes(args.output))) as sink:
+            return _run(paths, args, sink, summary)
+    except _OutputError as exc:
+        count = f"wrote {summary.written} of {summary.total} inputs"
+        _err(f"gxlib: cannot write {args.output or 'the output'}: {exc} ({count})")
+        _silence_stdout()
+        return 2
+
+
+def written_bytes(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    if args.format == "parquet" and not args.output:
+        return "-f parquet needs -o FILE"
+    if args.resume and args.format == "parquet":
+        return (
+            "--resume does not work with -f parquet (a Parquet file cannot be appended to): "
+            "use -f jsonl or csv"
         )
+    if args.resume and (not args.output or args.format not in RESUMABLE):
+        return "--resume needs -o FILE and -f jsonl or csv"
+    if args.workers is not None and args.workers < 1:
+        return "--workers must be at least 1"
+    if args.timeout is not None and args.timeout <= 0:
+        return "--timeout must be more than 0 seconds"
+    return _profile_problem(args)
 
 
-def _results(paths: list[Path], args: argparse.Namespace) -> Iterator[Report | BatchError]:
-    from gxlib.batch import parse_many
+def _profile_problem(args: argparse.Namespace) -> str | None:
+    """An unknown profile is one usage error before any work, not one error per input."""
+    if args.profile is None:
+        return None
+    if args.profile.endswith(".toml"):
+        from gxlib.profiles import load_file
+
+        args.profile = os.path.abspath(args.profile)  # workers resolve it from any directory
+        try:
+            load_file(args.profile)
+        except (GxlibError, OSError) as exc:
+            return f"--profile {args.profile}: {exc}"
+        return None
+    from gxlib.profiles import registry
+
+    try:
+        registry.get(args.profile)
+    except GxlibError as exc:
+        return f"--profile: {exc}"
+    return None
+
+
+@contextlib.contextmanager
+def _sink(args: argparse.Namespace, append: bool) -> Iterator[_TextSink | _ParquetSink]:
+    if args.format == "parquet":
+        sink: _TextSink | _ParquetSink = _ParquetSink(args.output)
+        try:
+            yield sink
+        finally:
+            sink.close()
+        return
+    if not args.output:
+        yield _TextSink(sys.stdout, args.format, header=True)
+        return
+    try:
+        out = open(args.output, "a" if append else "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise _OutputError(_reason(exc)) from exc
+    try:
+        yield _TextSink(out, args.format, header=not append)
+    finally:
+        with contextlib.suppress(OSError):  # a full disk fails the close too; said already
+            out.close()
+
+
+def _results(paths: list[str], args: argparse.Namespace) -> Iterator[Encoded | BatchError]:
+    from gxlib.batch import run_batch
 
     workers = args.workers or min(os.cpu_count() or 1, max(len(paths), 1))
-    return parse_many(
-        paths, workers=workers, timeout=args.timeout, profile=args.profile, ordered=True
+    encode = functools.partial(encode_report, fmt=args.format)
+    return run_batch(
+        paths, workers, args.timeout, profile=args.profile, ordered=True, encode=encode
     )
 
 
-def _write_reports(
-    paths: list[Path],
-    args: argparse.Namespace,
-    out: TextIO,
-    *,
-    header: bool = True,
-    skipped: int = 0,
+def _run(
+    paths: list[str], args: argparse.Namespace, sink: _TextSink | _ParquetSink, summary: _Summary
 ) -> int:
+    from gxlib.worker_pool import WorkerStartError
+
     failed = 0
-    writer: Any = None
-    summary = _Summary(skipped)
     progress = _Progress(len(paths))
+    target = args.output or "standard output"
     try:
         for result in _results(paths, args):
             progress.update()
             summary.add(result)
             if isinstance(result, BatchError):
                 failed += 1
-                if args.format == "jsonl":
-                    out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-                else:
-                    print(f"gxlib: {result.source}: {result.message}", file=sys.stderr)
-                out.flush()
+                summary.written += sink.error(result)
                 continue
-            report = result
-            if args.strict and report.errors:
+            summary.written += sink.report(result)
+            if args.strict and result.errors:
                 failed += 1
-            if args.format == "table":
-                format_tables(report, out)
-            elif args.format == "json":
-                out.write(report.to_json(indent=2) + "\n")
-            elif args.format == "jsonl":
-                out.write(report.to_json() + "\n")
-            elif args.format == "csv":
-                records = report.to_records()
-                if writer is None and records:
-                    writer = csv.DictWriter(out, fieldnames=list(records[0]))
-                    if header:
-                        writer.writeheader()
-                for r in records:
-                    writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
-            # a kill loses at most the document being written: --resume relies on it
-            out.flush()
     except KeyboardInterrupt:
         progress.close()
-        summary.write()
+        summary.write(target)
         return 130
+    except WorkerStartError as exc:
+        progress.close()
+        _err(f"gxlib: {exc}")
+        summary.write(target)
+        return 3
     progress.close()
-    summary.write()
-    return 1 if failed else 0
+    summary.write(target)
+    return 1 if failed or not summary.complete else 0
 
 
-def _write_parquet(paths: list[Path], args: argparse.Namespace) -> int:
-    from gxlib.errors import MissingExtraError
-    from gxlib.frames import SCHEMA, records
-
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise MissingExtraError("parquet", "pyarrow") from exc
-    schema = SCHEMA.arrow()
-    failed = 0
-    summary = _Summary()
-    progress = _Progress(len(paths))
-    batch: list[Report] = []
-
-    def flush(writer: Any) -> None:
-        recs = records(batch)
-        if recs:
-            writer.write_table(pa.Table.from_pylist(recs, schema=schema))
-        batch.clear()
-
-    # one row group per 64 reports keeps memory flat and the file readable in pieces
-    with pq.ParquetWriter(args.output, schema) as writer:
-        try:
-            for result in _results(paths, args):
-                progress.update()
-                summary.add(result)
-                if isinstance(result, BatchError):
-                    failed += 1
-                    print(f"gxlib: {result.source}: {result.message}", file=sys.stderr)
-                    continue
-                if args.strict and result.errors:
-                    failed += 1
-                batch.append(result)
-                if len(batch) >= 64:
-                    flush(writer)
-            flush(writer)
-        except KeyboardInterrupt:
-            flush(writer)
-            progress.close()
-            summary.write()
-            return 130
-    progress.close()
-    summary.write()
-    return 1 if failed else 0
+def _silence_stdout() -> None:
+    """After a closed pipe, stop Python's exit-time flush of stdout from printing a traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _cmd_detect(args: argparse.Namespace) -> int:
-    for path in _expand(args.paths, False):
+    from gxlib.batch import not_a_regular_file
+
+    for path in expand_inputs(args.paths, False):
+        shown = display_path(path)
+        refused = not_a_regular_file(path)
+        if refused is not None:
+            print(f"{shown}\terror\t{refused.message}")
+            continue
         try:
-            report = gxlib.parse(path)
+            report = gxlib.parse(Path(path))
         except GxlibError as exc:
-            print(f"{path}\terror\t{exc}")
+            print(f"{shown}\terror\t{exc}")
             continue
         ranking = ", ".join(f"{c.profile}={c.score:g}" for c in report.detection.ranking)
-        print(f"{path}\t{report.profile}\t{ranking}")
+        print(f"{shown}\t{report.profile}\t{ranking}")
     return 0
 
 
@@ -370,41 +486,83 @@ def _cmd_diagnostics(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
-        prog="gxlib", description=__doc__.splitlines()[0] if __doc__ else ""
+        prog="gxlib",
+        description="Chinese government information-disclosure annual reports as exact data.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument("--version", action="version", version=f"gxlib {gxlib.__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("parse", help="parse reports and print or write their tables")
-    p.add_argument("paths", nargs="+", help="files, folders or globs")
-    p.add_argument("-r", "--recursive", action="store_true")
-    p.add_argument(
-        "-f", "--format", choices=["table", "json", "jsonl", "csv", "parquet"], default="table"
+    _add_parse(sub)
+    d = sub.add_parser("detect", help="show the detected profile and the ranking")
+    d.add_argument("paths", nargs="+", help="files, folders or globs")
+    d.set_defaults(func=_cmd_detect)
+    pr = sub.add_parser("profiles", help="list, show or validate profiles")
+    pr.add_argument("action", choices=["list", "show", "validate"], help="what to do")
+    pr.add_argument("target", nargs="?", help="a profile id (show) or a .toml file (validate)")
+    pr.set_defaults(func=_cmd_profiles)
+    dgp = sub.add_parser("diagnostics", help="list diagnostic codes or explain one")
+    dgp.add_argument("action", choices=["explain", "list"], help="what to do")
+    dgp.add_argument("code", nargs="?", help="a diagnostic code, e.g. GX501")
+    dgp.set_defaults(func=_cmd_diagnostics)
+    return ap
+
+
+def _add_parse(sub: Any) -> None:
+    p = sub.add_parser(
+        "parse",
+        help="parse reports and print or write their tables",
+        description="Parse reports and print or write their tables. A summary goes to stderr.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("-o", "--output", help="write to this file instead of stdout")
-    p.add_argument("--profile", help="force a profile id (default: detect)")
-    p.add_argument("--strict", action="store_true", help="exit 1 when a report has errors")
     p.add_argument(
-        "--workers", type=int, default=None, help="worker processes (default: all cores)"
+        "paths",
+        nargs="+",
+        help="files, folders (their files) or globs; an existing path is never a glob",
     )
-    p.add_argument("--timeout", type=float, default=None, help="seconds allowed per document")
+    p.add_argument(
+        "-r", "--recursive", action="store_true", help="also read the files of subfolders"
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=["table", "json", "jsonl", "csv", "parquet"],
+        default="table",
+        help="table: readable grids (default); json: one JSON document per report; jsonl: one "
+        "line per input, failed inputs as error records; csv: one row per cell, text cells "
+        "made spreadsheet-safe; parquet: one row per cell, typed (needs -o)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "--profile",
+        metavar="ID|FILE.toml",
+        help="use this profile (an id, or a .toml profile file) instead of detecting one",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="exit 1 when a report has error diagnostics"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: all cores, at most one per input; 1: in this process)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time allowed per document (worker start-up not counted); over it: an error",
+    )
     p.add_argument(
         "--resume",
         action="store_true",
-        help="skip inputs whose report id is already in the -o file, and append (jsonl, csv)",
+        help="with -o and -f jsonl or csv: skip inputs the file already holds whole (by "
+        "path), repair a tail cut short, and append the rest",
     )
     p.set_defaults(func=_cmd_parse)
-    d = sub.add_parser("detect", help="show the detected profile and the ranking")
-    d.add_argument("paths", nargs="+")
-    d.set_defaults(func=_cmd_detect)
-    pr = sub.add_parser("profiles", help="list, show or validate profiles")
-    pr.add_argument("action", choices=["list", "show", "validate"])
-    pr.add_argument("target", nargs="?")
-    pr.set_defaults(func=_cmd_profiles)
-    dgp = sub.add_parser("diagnostics", help="list diagnostic codes or explain one")
-    dgp.add_argument("action", choices=["explain", "list"])
-    dgp.add_argument("code", nargs="?")
-    dgp.set_defaults(func=_cmd_diagnostics)
-    return ap
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -414,7 +572,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GxlibError as exc:
         print(f"gxlib: {exc}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
+    except BrokenPipeError:  # `gxlib profiles list | head -1`: the reader has what it wanted
+        _silence_stdout()
         return 0
     return code
 

@@ -36,7 +36,7 @@ def test_jsonl_then_resume_after_losing_half_gives_each_document_once(
         main(["parse", str(tmp_path / "c"), "-f", "jsonl", "-o", str(out), "--workers", "2"]) == 0
     )
     err = capsys.readouterr().err
-    assert "parsed 10, errors 0" in err and "by profile: gov-2019=" in err
+    assert "wrote 10 of 10 inputs" in err and "by profile: gov-2019=" in err
     expected = Counter(file_id(p) for p in paths)
     assert ids_in(out) == expected
     # input order is kept with several workers
@@ -47,10 +47,11 @@ def test_jsonl_then_resume_after_losing_half_gives_each_document_once(
     out.write_text("".join(lines[::2]), encoding="utf-8")
     args = ["parse", str(tmp_path / "c"), "-f", "jsonl", "-o", str(out), "--resume"]
     assert main([*args, "--workers", "2"]) == 0
-    assert "parsed 5, errors 0, skipped 5" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "wrote 5 of 5 inputs" in err and "(skipped 5 already in it)" in err
     assert ids_in(out) == expected
     assert main([*args, "--workers", "1"]) == 0  # nothing left to do
-    assert "parsed 0, errors 0, skipped 10" in capsys.readouterr().err
+    assert "wrote 0 of 0 inputs" in capsys.readouterr().err
     assert ids_in(out) == expected
 
 
@@ -117,6 +118,39 @@ def test_a_killed_run_resumes_to_each_document_exactly_once(tmp_path: Path) -> N
     code = subprocess.run([*cmd, "--resume"], env=env, stderr=subprocess.DEVNULL).returncode
     assert code == 0
     assert ids_in(out) == Counter(file_id(p) for p in paths)
+    # byte-identical to a run that was never interrupted
+    whole = tmp_path / "whole.jsonl"
+    cmd[cmd.index(str(out))] = str(whole)
+    assert subprocess.run(cmd, env=env, stderr=subprocess.DEVNULL).returncode == 0
+    assert out.read_bytes() == whole.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_output_is_byte_identical_for_1_2_and_4_workers(tmp_path: Path, fmt: str) -> None:
+    make_corpus(tmp_path / "c", 9)
+    written = []
+    for workers in ("1", "2", "4"):
+        out = tmp_path / f"o{workers}.{fmt}"
+        args = ["parse", str(tmp_path / "c"), "-f", fmt, "-o", str(out), "--workers", workers]
+        assert main(args) == 0
+        written.append(out.read_bytes())
+    assert written[0] == written[1] == written[2]
+
+
+def test_workers_send_finished_output_not_reports(tmp_path: Path) -> None:
+    import functools
+
+    import gxlib
+    from gxlib.batch import run_batch
+    from gxlib.cli_encode import Encoded, encode_report
+
+    paths = make_corpus(tmp_path / "c", 4)
+    encode = functools.partial(encode_report, fmt="jsonl")
+    got = list(run_batch(paths, workers=2, ordered=True, encode=encode))
+    assert all(isinstance(e, Encoded) for e in got)
+    assert [e.text for e in got] == [encode(gxlib.parse(p)).text for p in paths]
+    # Python callers still get reports
+    assert all(isinstance(r, gxlib.Report) for r in gxlib.parse_many(paths, workers=2))
 
 
 class _Terminal(io.StringIO):
@@ -134,8 +168,8 @@ def test_progress_is_shown_only_on_a_terminal(
     term = _Terminal()
     monkeypatch.setattr(sys, "stderr", term)
     assert main(["parse", *paths, "-f", "jsonl", "-o", str(tmp_path / "o.jsonl")]) == 0
-    assert "3/3" in term.getvalue() and "parsed 3" in term.getvalue()
+    assert "3/3" in term.getvalue() and "wrote 3 of 3" in term.getvalue()
     pipe = io.StringIO()
     monkeypatch.setattr(sys, "stderr", pipe)
     assert main(["parse", *paths, "-f", "jsonl", "-o", str(tmp_path / "o2.jsonl")]) == 0
-    assert "3/3" not in pipe.getvalue() and "parsed 3" in pipe.getvalue()
+    assert "3/3" not in pipe.getvalue() and "wrote 3 of 3" in pipe.getvalue()
