@@ -74,6 +74,11 @@ def serve() -> None:
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        from gxlib.profiles import registry
+
+        # profiles the parent registered at run time (a notebook's own profile, say)
+        for profile in pickle.load(sys.stdin.buffer):
+            registry.register(profile, replace=True)
         _warm_up()
     except BaseException as exc:  # the parent shows this, the worker has no terminal
         _send(out, ("fatal", f"{type(exc).__name__}: {exc}"))
@@ -136,7 +141,10 @@ class _Worker:
         self._stdin = self.proc.stdin
         assert self._stdin is not None and self.proc.stdout is not None
         with contextlib.suppress(OSError):  # died at once: the reader thread reports it
+            from gxlib.profiles import registry
+
             pickle.dump(list(sys.path), self._stdin)
+            pickle.dump(registry.registered(), self._stdin)
             self._stdin.flush()
         thread = threading.Thread(target=self._forward, args=(events,), daemon=True)
         thread.start()

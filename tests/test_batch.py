@@ -137,3 +137,16 @@ def test_a_worker_that_dies_becomes_an_error_and_nothing_is_lost(tmp_path: Path)
         assert isinstance(died, BatchError) and died.error == "WorkerCrashed"
     # each crash names its own document: no neighbour is blamed or lost
     assert all(isinstance(results[str(p)], Report) for p in paths)
+
+
+def test_workers_see_profiles_registered_at_run_time(corpus: list[Path]) -> None:
+    # a notebook registers its own profile, then parses in parallel: the workers must know it
+    import attrs
+
+    own = attrs.evolve(gxlib.profiles.get("gov-2021"), id="notebook-2021")
+    gxlib.profiles.register(own)
+    try:
+        results = list(gxlib.parse_many(corpus[:2], workers=2, profile="notebook-2021"))
+    finally:
+        gxlib.profiles.unregister("notebook-2021")
+    assert [r.profile for r in results if isinstance(r, gxlib.Report)] == ["notebook-2021"] * 2

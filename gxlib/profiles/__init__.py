@@ -28,6 +28,7 @@ from gxlib.profiles.registry import (
     origin,
     refresh,
     register,
+    registered,
     unregister,
 )
 
@@ -56,5 +57,6 @@ __all__ = [
     "profile_to_dict",
     "refresh",
     "register",
+    "registered",
     "unregister",
 ]

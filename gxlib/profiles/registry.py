@@ -108,6 +108,10 @@ class _Registry:
             self._origin[profile.id] = "registered"
             return profile
 
+    def registered(self) -> list[Profile]:
+        with self._lock:
+            return list(self._registered.values())
+
     def unregister(self, profile_id: str) -> None:
         with self._lock:
             self._registered.pop(profile_id, None)
@@ -153,5 +157,6 @@ get = _registry.get
 all_profiles = _registry.all
 origin = _registry.origin
 register = _registry.register
+registered = _registry.registered
 unregister = _registry.unregister
 refresh = _registry.refresh
