@@ -69,6 +69,18 @@ CODES: dict[str, CodeInfo] = _codes(
         "(ftfy for UTF-8 mojibake, a GBK round trip for GBK mojibake).",
         "Nothing to do; the repair is listed in report.steps.",
     ),
+    CodeInfo(
+        "GX103",
+        "not-a-report",
+        "error",
+        "Not a report",
+        "The input decodes to text, but nothing in it belongs to a report: no report title, no "
+        "section heading, no labels of any registered format (an empty file, 'hello world', an "
+        "unrelated page). It replaces the section and table diagnostics such input would get; "
+        "no table value is read. Images, archives and binary data are refused earlier with "
+        "UnsupportedInputError.",
+        "Check that the file is the report and not a cover page, an index or an error page.",
+    ),
     # -- structure ---------------------------------------------------------------------------
     CodeInfo(
         "GX201",
