@@ -257,3 +257,36 @@ def test_item8_gx102_when_mojibake_is_repaired() -> None:
 def test_item8_utf16_bom_text_with_bom_is_text() -> None:
     data = codecs.BOM_UTF16_LE + "hello".encode("utf-16-le")
     assert identify(data)[0] == "text"
+
+
+# -- item 17: an encrypted PDF names the reason -----------------------------------------------
+
+
+def _encrypted_pdf(user_password: str) -> bytes:
+    pytest.importorskip("reportlab")
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    encrypt = pdfencrypt.StandardEncryption(user_password, ownerPassword="owner", canPrint=1)
+    page = canvas.Canvas(buf, encrypt=encrypt)
+    page.drawString(100, 700, "2020")
+    page.showPage()
+    page.save()
+    return buf.getvalue()
+
+
+def test_item17_pdf_with_user_password_says_a_password_is_required() -> None:
+    pytest.importorskip("pdfplumber")
+    with pytest.raises(gxlib.UnreadableInputError) as info:
+        gxlib.parse_bytes(_encrypted_pdf("secret"), name="locked.pdf")
+    message = str(info.value)
+    assert "locked.pdf" in message
+    assert "password" in message and "encrypted" in message
+    assert not message.rstrip().endswith(":")
+
+
+def test_item17_pdf_encrypted_with_an_empty_user_password_opens() -> None:
+    pytest.importorskip("pdfplumber")
+    report = gxlib.parse_bytes(_encrypted_pdf(""))
+    assert report.kind == "pdf"
