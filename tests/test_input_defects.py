@@ -290,3 +290,92 @@ def test_item17_pdf_encrypted_with_an_empty_user_password_opens() -> None:
     pytest.importorskip("pdfplumber")
     report = gxlib.parse_bytes(_encrypted_pdf(""))
     assert report.kind == "pdf"
+
+
+# -- item 7: a large DOCX is streamed, and refused over a limit a report never reaches ----------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _docx(body: str) -> bytes:
+    """A minimal DOCX package whose body is the WordprocessingML *body*."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        )
+        z.writestr(
+            "word/document.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W}"><w:body>{body}'
+            "</w:body></w:document>",
+        )
+    return buf.getvalue()
+
+
+def _p(text: str) -> str:
+    return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def _tbl(rows: list[list[str]]) -> str:
+    cells = "".join(
+        "<w:tr>" + "".join(f"<w:tc>{_p(c)}</w:tc>" for c in row) + "</w:tr>" for row in rows
+    )
+    return f"<w:tbl>{cells}</w:tbl>"
+
+
+def _large_body(paragraphs: int) -> str:
+    lines = [line for line in SEED_001.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return "".join(_p(lines[i % len(lines)].replace("&", "&amp;").replace("<", "&lt;"))
+                   for i in range(paragraphs))
+
+
+def test_item7_default_part_limit_is_what_a_report_needs() -> None:
+    from gxlib.readers import docx as docx_reader
+
+    # a report's document XML is a few MB; 150 MB (the issue's case) must be refused
+    assert docx_reader.MAX_PART_BYTES <= 64 * 1024 * 1024
+
+
+def test_item7_document_xml_over_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("lxml")
+    from gxlib.readers import docx as docx_reader
+
+    data = _docx(_large_body(3000))  # about 250 KB of document XML
+    size = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").file_size
+    monkeypatch.setattr(docx_reader, "MAX_PART_BYTES", size - 1)
+    with pytest.raises(gxlib.InputTooLargeError) as info:
+        gxlib.parse_bytes(data, name="big.docx")
+    assert "word/document.xml" in str(info.value) and str(size - 1) in str(info.value)
+    monkeypatch.setattr(docx_reader, "MAX_PART_BYTES", size)
+    assert gxlib.parse_bytes(data).kind == "docx"
+
+
+def test_item7_body_is_streamed_block_by_block() -> None:
+    lxml_etree = pytest.importorskip("lxml.etree")
+    from gxlib.readers import docx as docx_reader
+
+    body = _p("一") + "<w:bookmarkStart w:id='0' w:name='x'/>" + _tbl([["a", "b"]]) + _p("二")
+    body += _large_body(500)
+    package = docx_reader._Package(lxml_etree, _docx(body), "x")
+    seen = 0
+    previous = None
+    for block in package.body_blocks(package.main):
+        assert block.getparent() is not None
+        # the block read before this one has been dropped from the tree (what follows this
+        # one is what the parser read ahead: at most a chunk of the stream)
+        assert previous is None or previous.getparent() is None
+        previous = block
+        seen += 1
+    assert seen == 3 + 500
+
+
+def test_item7_streamed_document_reads_in_order() -> None:
+    pytest.importorskip("lxml")
+    from gxlib.readers.docx import read_docx
+
+    body = _p("开头") + _tbl([["项目", "数量"], ["甲", "1"]]) + "<w:sectPr/>" + _p("结尾")
+    doc = read_docx(_docx(body))
+    assert doc.text.splitlines() == ["开头", "项目 | 数量 |", "甲 | 1 |", "结尾"]
+    assert len(doc.grids) == 1
