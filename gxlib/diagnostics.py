@@ -56,9 +56,13 @@ CODES: dict[str, CodeInfo] = _codes(
         "encoding-guessed",
         "warning",
         "Encoding was guessed",
-        "The bytes were neither valid UTF-8 nor in a declared encoding that fits; the "
-        "encoding was chosen statistically (GB18030 vs Big5) or by the last-resort fallback.",
-        "Check a few values against the original; pass text (str) if you know the encoding.",
+        "The bytes were neither valid UTF-8 nor in a declared encoding that fits, and the "
+        "encoding was chosen on weak evidence: the GB18030 and Big5 readings were about "
+        "equally plausible and chardet was not confident, or no encoding decoded the bytes and "
+        "the last-resort fallback replaced some with U+FFFD. The decoding steps are in "
+        "report.steps.",
+        "Check a few values against the original; if you know the encoding, decode the bytes "
+        "yourself and use gxlib.parse_text.",
     ),
     CodeInfo(
         "GX102",
