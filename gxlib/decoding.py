@@ -487,9 +487,10 @@ def control_share(data: bytes) -> float:
 
 
 def wide_text_codec(data: bytes) -> str | None:
-    """The UTF-16/32 codec that reads *data* as text (almost no control, private-use or
-    surrogate characters; nearly all ASCII, CJK, punctuation or Latin letters), or None. Wide text is full of bytes that are controls in a
-    byte-wise reading, so binary-looking bytes are checked this way before being refused."""
+    """The UTF-16/32 codec that reads *data* as text, or None: almost no control, private-use
+    or surrogate characters, and nearly all ASCII, CJK, punctuation or Latin letters. Wide text
+    is full of bytes that are controls in a byte-wise reading, so binary-looking bytes are
+    checked this way before being refused."""
     for codec in _WIDE:
         unit = 4 if "32" in codec else 2
         try:

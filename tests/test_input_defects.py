@@ -327,8 +327,10 @@ def _tbl(rows: list[list[str]]) -> str:
 
 def _large_body(paragraphs: int) -> str:
     lines = [line for line in SEED_001.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return "".join(_p(lines[i % len(lines)].replace("&", "&amp;").replace("<", "&lt;"))
-                   for i in range(paragraphs))
+    return "".join(
+        _p(lines[i % len(lines)].replace("&", "&amp;").replace("<", "&lt;"))
+        for i in range(paragraphs)
+    )
 
 
 def test_item7_default_part_limit_is_what_a_report_needs() -> None:

@@ -40,11 +40,8 @@ def _no_hang() -> Iterator[None]:
 
 
 def _only_gxlib_errors(call: Callable[[], object]) -> None:
-    with _no_hang():
-        try:
-            call()
-        except gxlib.GxlibError:
-            pass
+    with _no_hang(), contextlib.suppress(gxlib.GxlibError):
+        call()
 
 
 # Prefixes that steer bytes into every branch of the sniffing: readers, refusals, wide text.

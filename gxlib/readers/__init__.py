@@ -3,8 +3,8 @@
 The reader is chosen from the content (magic bytes, markup), not the file name: PDF and DOCX
 by their signatures, HTML by its markup, everything else as text. Images, compressed archives
 and binary data are recognised (magic bytes, share of control bytes) and refused with
-:class:`~gxlib.errors.UnsupportedInputError` naming what was found, before any decoding. Heavy readers live in their
-own modules and import their optional dependencies only when used.
+:class:`~gxlib.errors.UnsupportedInputError` naming what was found, before any decoding. Heavy
+readers live in their own modules and import their optional dependencies only when used.
 """
 
 from __future__ import annotations
@@ -124,9 +124,7 @@ def read_document(data: bytes | str, *, name: str | None = None) -> Document:
 
         data = read_source(data)[0]
     if not isinstance(data, (bytes, str)):
-        raise UnreadableInputError(
-            f"read_document() takes bytes or str, not {type(data).__name__}"
-        )
+        raise UnreadableInputError(f"read_document() takes bytes or str, not {type(data).__name__}")
     kind, detected = identify(data)
     if kind == "pdf":
         from gxlib.readers.pdf import read_pdf
