@@ -493,8 +493,8 @@ def wide_text_codec(data: bytes) -> str | None:
     checked this way before being refused."""
     for codec in _WIDE:
         unit = 4 if "32" in codec else 2
-        try:
-            text = data[: len(data) // unit * unit].decode(codec)
+        try:  # surrogatepass: a sample is cut in pieces, which may split a surrogate pair
+            text = data[: len(data) // unit * unit].decode(codec, "surrogatepass")
         except UnicodeDecodeError:
             continue
         text = text.lstrip("\ufeff\ufffe")  # a BOM, in either byte order

@@ -147,7 +147,7 @@ BINARY = {
     "xz-compressed file": lzma.compress(SEED_001.read_bytes()),
     "7-Zip archive": b"7z\xbc\xaf\x27\x1c\x00\x04" + _NOISE[:100],
     "RAR archive": b"Rar!\x1a\x07\x01\x00" + _NOISE[:100],
-    "zip archive (not a DOCX)": _zip(),
+    "zip file that is not a DOCX": _zip(),
 }
 
 

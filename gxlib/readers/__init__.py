@@ -58,12 +58,12 @@ def identify(data: bytes | str) -> tuple[str, str]:
         kind = "html" if _HTML_STR.search(data[:_SAMPLE]) and "</" in data else "text"
         return kind, kind
     head = data[:16]
-    if b"%PDF-" in data[:1024]:  # the header may follow some junk (PDF 1.7, 7.5.2)
+    if head.startswith(b"%PDF"):
         return "pdf", "PDF"
     if head.startswith(b"PK\x03\x04"):
         if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:65536]:
             return "docx", "DOCX"
-        return "archive", "zip archive (not a DOCX)"
+        return "archive", "zip file that is not a DOCX"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc", "legacy Word .doc/.wps file"
     for magic, kind, what in _SIGNATURES:
@@ -103,7 +103,8 @@ def sniff(data: bytes | str) -> str:
 
 _UNSUPPORTED_ADVICE: Final = {
     "image": "a scanned report needs OCR first (e.g. ocrmypdf on a PDF of the scan)",
-    "archive": "unpack it and parse the files inside",
+    "archive": "unpack it and parse the files inside (a damaged DOCX, also a zip file, must be "
+    "saved again)",
     "binary": "it is neither text nor a format gxlib reads",
 }
 
