@@ -297,8 +297,9 @@ def test_item17_pdf_encrypted_with_an_empty_user_password_opens() -> None:
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _docx(body: str) -> bytes:
-    """A minimal DOCX package whose body is the WordprocessingML *body*."""
+def _docx(body: str | None) -> bytes:
+    """A minimal DOCX package whose body is the WordprocessingML *body* (None: no body)."""
+    content = "" if body is None else f"<w:body>{body}</w:body>"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(
@@ -308,8 +309,8 @@ def _docx(body: str) -> bytes:
         )
         z.writestr(
             "word/document.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W}"><w:body>{body}'
-            "</w:body></w:document>",
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W}">{content}'
+            "</w:document>",
         )
     return buf.getvalue()
 
@@ -381,3 +382,14 @@ def test_item7_streamed_document_reads_in_order() -> None:
     doc = read_docx(_docx(body))
     assert doc.text.splitlines() == ["开头", "项目 | 数量 |", "甲 | 1 |", "结尾"]
     assert len(doc.grids) == 1
+
+
+def test_item7_streamed_body_without_blocks_is_an_empty_document() -> None:
+    pytest.importorskip("lxml")
+    from gxlib.readers.docx import read_docx
+
+    doc = read_docx(_docx("<w:sectPr/>"))
+    assert doc.text == ""
+    assert [code for code, _, _ in doc.problems] == ["GX704"]  # no text found
+    with pytest.raises(gxlib.UnreadableInputError, match="no document body"):
+        read_docx(_docx(None))

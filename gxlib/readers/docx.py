@@ -288,6 +288,9 @@ class _Package:
                         del body[0]
                         if first is element:
                             break
+                if body is None and events.root is not None:  # a body without any block
+                    self._set_namespace(events.root)
+                    body = events.root.find(f"{{{self.ns}}}body")
         except (self.etree.LxmlError, ValueError, *_UNZIP_ERRORS) as exc:
             raise self._xml_error(name, exc) from exc
         if body is None:
