@@ -22,6 +22,7 @@ from gxlib.errors import (
     UnknownKeyError,
     UnknownProfileError,
     UnreadableInputError,
+    UnsupportedInputError,
 )
 from gxlib.frames import (
     SCHEMA,
@@ -58,6 +59,7 @@ __all__ = [
     "UnknownKeyError",
     "UnknownProfileError",
     "UnreadableInputError",
+    "UnsupportedInputError",
     "__version__",
     "check_continuity",
     "diagnostics",

@@ -137,6 +137,9 @@ _FAILURE_KIND = {"Timeout": "timed out", "WorkerCrashed": "worker crashed"}
 _FAILURE_KIND["NotARegularFile"] = "not a regular file"
 
 
+_NOT_A_REPORT = "GX103"
+
+
 class _Summary:
     """Counts for the end of a run, by what became of each input."""
 
@@ -154,7 +157,10 @@ class _Summary:
             self.failures[result.error] += 1
             self.kinds[_FAILURE_KIND.get(result.error, "unreadable or not a report")] += 1
             return
-        self.kinds["with error diagnostics" if result.errors else "read clean"] += 1
+        if _NOT_A_REPORT in result.codes:  # decodable text, but no report in it
+            self.kinds["unreadable or not a report"] += 1
+        else:
+            self.kinds["with error diagnostics" if result.errors else "read clean"] += 1
         self.profiles[result.profile] += 1
         self.codes.update(result.codes)
 

@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import functools
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from typing import Final
 
@@ -42,17 +44,26 @@ import ftfy.bad_codecs  # registers the "sloppy-windows-1252" codec
 from attrs import frozen
 
 from gxlib.document import Step
-from gxlib.errors import InputNotFoundError, InputTooLargeError, UnreadableInputError
+from gxlib.errors import (
+    InputNotFoundError,
+    InputTooLargeError,
+    UnreadableInputError,
+    UnsupportedInputError,
+)
 
 __all__ = [
+    "GUESSED",
     "MAX_INPUT_BYTES",
     "SNIFF_BYTES",
     "Decoded",
+    "control_share",
     "decode",
     "decode_bytes",
     "decode_text",
+    "decoding_notes",
     "read_source",
     "sniff_declared_charset",
+    "wide_text_codec",
 ]
 
 MAX_INPUT_BYTES: Final = 256 * 1024 * 1024
@@ -136,27 +147,62 @@ def _bytes_like(data: bytes | bytearray | memoryview, name: str | None) -> bytes
 
 
 def _read_path(source: os.PathLike[str] | os.PathLike[bytes]) -> tuple[bytes, str]:
+    """Read a regular file. Anything else (directory, FIFO, device, socket, a symlink loop) is
+    refused before it is opened, and the descriptor is checked again after opening (the path
+    may have been swapped), so nothing can block: a FIFO opened with O_NONBLOCK returns at
+    once instead of waiting for a writer."""
     try:
         fspath = os.fspath(source)
         name = os.fsdecode(fspath)
     except Exception as exc:
         raise UnreadableInputError(f"invalid path {source!r}: {exc}") from exc
     try:
-        with open(fspath, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        _require_regular(os.stat(fspath).st_mode, name)
+        fd = os.open(fspath, _OPEN_FLAGS)
+        with open(fd, "rb", closefd=True) as handle:
+            info = os.fstat(fd)
+            _require_regular(info.st_mode, name)
+            size = info.st_size
             _check_size(size, name)
             # Read what the file reports (asking for the limit allocates that much for every
-            # file); read on, bounded, if it reports 0 (special files) or grew meanwhile.
+            # file); read on, bounded, if it reports 0 (/proc files) or grew meanwhile.
             data = handle.read(size + 1) if size else b""
             if not size or len(data) > size:
                 data += handle.read(MAX_INPUT_BYTES + 1 - len(data))
     except FileNotFoundError as exc:
         raise InputNotFoundError(f"file not found: {name!r}") from exc
     except (OSError, ValueError) as exc:  # ValueError: embedded NUL in the path
+        if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+            raise UnreadableInputError(
+                f"cannot read file {name!r}: too many levels of symbolic links (a symlink loop)"
+            ) from exc
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UnreadableInputError(f"cannot read file {name!r}: {reason}") from exc
     _check_size(len(data), name)
     return data, name
+
+
+# O_NONBLOCK: opening a FIFO for reading must not wait for a writer (it is refused right after).
+_OPEN_FLAGS: Final = os.O_RDONLY | (
+    getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+
+_NOT_REGULAR: Final = (
+    (stat.S_ISDIR, "directory"),
+    (stat.S_ISFIFO, "FIFO (named pipe)"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISSOCK, "socket"),
+)
+
+
+def _require_regular(mode: int, name: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = next((what for test, what in _NOT_REGULAR if test(mode)), "special file")
+    raise UnsupportedInputError(
+        f"{name!r} is a {kind}, not a regular file; gxlib reads only regular files", kind
+    )
 
 
 def _read_file_like(source: object, read: Callable[..., object]) -> tuple[bytes | str, str | None]:
@@ -424,6 +470,42 @@ def _lossy(data: bytes, codec: str) -> _Reading:
 
 
 # --------------------------------------------------------------------------------------------
+# Binary or text
+# --------------------------------------------------------------------------------------------
+
+# Control bytes that text in GB, Big5 or UTF-8 never holds (tab, LF, CR and FF it may).
+_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL: Final = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_PRINTABLE_ASCII_RE: Final = re.compile("[\t\n\r\x20-\x7e]")
+
+
+def control_share(data: bytes) -> float:
+    """Share of *data*'s bytes that are control bytes no GB, Big5 or UTF-8 text contains."""
+    if not data:
+        return 0.0
+    return len(data.translate(None, _NOT_CONTROL)) / len(data)
+
+
+def wide_text_codec(data: bytes) -> str | None:
+    """The UTF-16/32 codec that reads *data* as text, or None: almost no control, private-use
+    or surrogate characters, and nearly all ASCII, CJK, punctuation or Latin letters. Wide text
+    is full of bytes that are controls in a byte-wise reading, so binary-looking bytes are
+    checked this way before being refused."""
+    for codec in _WIDE:
+        unit = 4 if "32" in codec else 2
+        try:  # surrogatepass: a sample is cut in pieces, which may split a surrogate pair
+            text = data[: len(data) // unit * unit].decode(codec, "surrogatepass")
+        except UnicodeDecodeError:
+            continue
+        text = text.lstrip("\ufeff\ufffe")  # a BOM, in either byte order
+        if text and len(_ODD_RE.findall(text)) <= 0.02 * len(text):
+            plain = len(_PRINTABLE_ASCII_RE.findall(text)) + len(_PLAUSIBLE_RE.findall(text))
+            if plain >= 0.9 * len(text):
+                return codec
+    return None
+
+
+# --------------------------------------------------------------------------------------------
 # The decoding ladder
 # --------------------------------------------------------------------------------------------
 
@@ -517,6 +599,27 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> Decoded:
     return Decoded(text, reading.codec, tuple(ladder.steps), ladder.confident)
 
 
+GUESSED: Final = " (a guess)"
+"""Ends the ``what`` of the step that chose an encoding on weak evidence (GX101)."""
+_MOJIBAKE_STEP: Final = "repair mojibake"
+
+
+def decoding_notes(steps: Iterable[Step]) -> list[tuple[str, str, None]]:
+    """The reader problems ``(code, message, None)`` a decoding's steps call for: GX101 when
+    the encoding was guessed (chardet and the plausibility check did not agree clearly, or the
+    lossy last resort), GX102 once when mojibake was repaired."""
+    notes: list[tuple[str, str, None]] = []
+    repairs: list[str] = []
+    for step in steps:
+        if step.what.endswith(GUESSED):
+            notes.append(("GX101", f"{step.what}: {step.why}", None))
+        elif step.what.startswith(_MOJIBAKE_STEP):
+            repairs.append(step.what)
+    if repairs:
+        notes.append(("GX102", "; ".join(repairs), None))
+    return notes
+
+
 def _decode_ladder(data: bytes, declared: str | None, ladder: _Ladder) -> _Reading:
     # 1. Byte-order mark.
     for bom, codec, label in _BOMS:
@@ -528,7 +631,7 @@ def _decode_ladder(data: bytes, declared: str | None, ladder: _Ladder) -> _Readi
             if codec == "utf-32":
                 continue  # FF FE 00 00 may also be the UTF-16 LE BOM and U+0000
             if codec != "utf-8-sig":
-                ladder.confident = False
+                ladder.confident = False  # damaged, but the BOM leaves no doubt of the encoding
                 ladder.step(
                     f"decode as {codec}, replacing undecodable bytes with U+FFFD",
                     f"the input starts with the {label} BOM but is not valid {label}",
@@ -780,7 +883,7 @@ def _detect(data: bytes, ladder: _Ladder) -> _Reading | None:
     else:
         reason = "the readings are equally plausible and it is the default"
     ladder.step(
-        f"decode as {best.codec}" + ("" if confident else " (a guess)"),
+        f"decode as {best.codec}" + ("" if confident else GUESSED),
         f"{opinion}; candidates considered: {'; '.join(considered)}; chose {best.codec} "
         f"because {reason}",
     )
@@ -792,7 +895,7 @@ def _fallback(data: bytes, ladder: _Ladder) -> _Reading:
     best = max(candidates, key=lambda r: r.score)  # max() keeps the first of equals
     ladder.confident = False
     ladder.step(
-        f"decode as {best.codec}, replacing undecodable bytes with U+FFFD (a guess)",
+        f"decode as {best.codec}, replacing undecodable bytes with U+FFFD{GUESSED}",
         "no encoding decodes the bytes without error (damaged or non-text input); readings "
         f"with replacement: {'; '.join(r.describe() for r in candidates)}",
     )

@@ -56,9 +56,13 @@ CODES: dict[str, CodeInfo] = _codes(
         "encoding-guessed",
         "warning",
         "Encoding was guessed",
-        "The bytes were neither valid UTF-8 nor in a declared encoding that fits; the "
-        "encoding was chosen statistically (GB18030 vs Big5) or by the last-resort fallback.",
-        "Check a few values against the original; pass text (str) if you know the encoding.",
+        "The bytes were neither valid UTF-8 nor in a declared encoding that fits, and the "
+        "encoding was chosen on weak evidence: the GB18030 and Big5 readings were about "
+        "equally plausible and chardet was not confident, or no encoding decoded the bytes and "
+        "the last-resort fallback replaced some with U+FFFD. The decoding steps are in "
+        "report.steps.",
+        "Check a few values against the original; if you know the encoding, decode the bytes "
+        "yourself and use gxlib.parse_text.",
     ),
     CodeInfo(
         "GX102",
@@ -68,6 +72,18 @@ CODES: dict[str, CodeInfo] = _codes(
         "The text had been decoded with the wrong codec somewhere upstream; gxlib undid it "
         "(ftfy for UTF-8 mojibake, a GBK round trip for GBK mojibake).",
         "Nothing to do; the repair is listed in report.steps.",
+    ),
+    CodeInfo(
+        "GX103",
+        "not-a-report",
+        "error",
+        "Not a report",
+        "The input decodes to text, but nothing in it belongs to a report: no report title, no "
+        "section heading, no labels of any registered format (an empty file, 'hello world', an "
+        "unrelated page). It replaces the section and table diagnostics such input would get; "
+        "no table value is read. Images, archives and binary data are refused earlier with "
+        "UnsupportedInputError.",
+        "Check that the file is the report and not a cover page, an index or an error page.",
     ),
     # -- structure ---------------------------------------------------------------------------
     CodeInfo(

@@ -25,6 +25,22 @@ class InputNotFoundError(UnreadableInputError, FileNotFoundError):
     """The path names no file (also a ``FileNotFoundError``, as ``open()`` would raise)."""
 
 
+class UnsupportedInputError(UnreadableInputError):
+    """The input is of a kind gxlib does not read: not a regular file (a directory, FIFO, device,
+    socket), or content that is no report format (an image, a compressed archive, binary data).
+
+    ``detected`` names what was found (``"directory"``, ``"PNG image"``, ``"gzip archive"``...).
+    """
+
+    def __init__(self, message: str, detected: str = "") -> None:
+        super().__init__(message)
+        self.detected = detected
+
+    def __reduce__(self) -> tuple[type[UnsupportedInputError], tuple[str, str]]:
+        # batch workers pickle exceptions; the default would drop ``detected``
+        return (type(self), (str(self.args[0]) if self.args else "", self.detected))
+
+
 class ProfileError(GxlibError):
     """A profile file is not valid; the message locates the problem (``@ $.tables[0]...``)."""
 

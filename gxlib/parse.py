@@ -16,6 +16,7 @@ from gxlib.extract import SectionTokens, read_tables, section_tokens, value_pred
 from gxlib.labels import compile_labels
 from gxlib.metadata import read_metadata
 from gxlib.normalize import fold_document
+from gxlib.not_a_report import screen
 from gxlib.profiles import registry
 from gxlib.profiles.model import Profile
 from gxlib.readers import read_document
@@ -212,10 +213,10 @@ def parse_document(
     tables = list(read_tables(chosen, by_section, diags))
     diags.extend(check_tables(chosen, tables))
 
-    steps = (*doc.steps, *folding)
-    for step in doc.steps:
-        if step.what.startswith("mojibake"):
-            diags.append(dg.make("GX102", step.why))
+    steps = (*doc.steps, *folding)  # GX101/GX102 come with doc.problems (readers.read_document)
+    diags = screen(  # a text without any report in it: one GX103 instead of the cascade
+        diags, doc, meta, (s.found for s in spans), lambda: _content_score(key_text, candidates)
+    )
     return Report(
         profile=chosen.id,
         detection=detection,
@@ -229,6 +230,10 @@ def parse_document(
         kind=doc.kind,
         encoding=doc.encoding,
     )
+
+
+def _content_score(key_text: str, candidates: list[Profile]) -> float:
+    return max((c.score for c in score_profiles(key_text, candidates, None)), default=0.0)
 
 
 def _line_starts(text: str) -> list[int]:

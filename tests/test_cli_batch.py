@@ -66,8 +66,8 @@ def test_errors_are_records_in_jsonl_and_the_exit_code_is_1(
     recs = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert len(recs) == 4
     errors = [r for r in recs if "error" in r]
-    assert [e["error"] for e in errors] == ["UnreadableInputError"]
-    assert "errors: UnreadableInputError=1" in capsys.readouterr().err
+    assert [e["error"] for e in errors] == ["UnsupportedInputError"]  # legacy .doc
+    assert "errors: UnsupportedInputError=1" in capsys.readouterr().err
 
 
 def test_csv_resume_appends_without_a_second_header(tmp_path: Path) -> None:

@@ -159,12 +159,14 @@ def test_item09_summary_separates_clean_errors_unreadable_and_timeouts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "legacy.doc").write_bytes(DOC_MAGIC + b"\x00" * 32)
+    (tmp_path / "hello.txt").write_text("hello world\n", encoding="utf-8")  # text, no report
     inputs = [str(SEEDS / "001_30fde63b7d2b0111.txt"), str(SEEDS / "002_e07c33c6997fa877.txt")]
     inputs.append(str(tmp_path / "legacy.doc"))
     out = str(tmp_path / "o.jsonl")
-    assert main(["parse", *inputs, "-f", "jsonl", "-o", out, "--workers", "1"]) == 1
+    hello = str(tmp_path / "hello.txt")
+    assert main(["parse", *inputs, hello, "-f", "jsonl", "-o", out, "--workers", "1"]) == 1
     err = capsys.readouterr().err
-    assert "read clean 1, with error diagnostics 1, unreadable or not a report 1" in err
+    assert "read clean 1, with error diagnostics 1, unreadable or not a report 2" in err
     assert "timed out 0" in err
     assert main(["parse", *inputs[:2], "-f", "jsonl", "-o", out, "--strict"]) == 1
     assert "read clean 1, with error diagnostics 1" in capsys.readouterr().err
@@ -374,8 +376,8 @@ def test_item18_profile_from_a_toml_file_and_unknown_profile(
 def test_item18_gx601_hint_names_the_cli_flag(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    odd = tmp_path / "hello.txt"
-    odd.write_text("hello world\n", encoding="utf-8")
+    odd = tmp_path / "weak.txt"  # a report by its title, with too little to tell the format by
+    odd.write_text("某县2023年政府信息公开工作年度报告\n一、总体情况\n", encoding="utf-8")
     assert main(["parse", str(odd), "-f", "jsonl"]) == 0
     (rec,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     (gx601,) = [d for d in rec["diagnostics"] if d["code"] == "GX601"]

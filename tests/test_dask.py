@@ -106,7 +106,7 @@ def test_dask_frame_equals_the_cli_records(
     broken = corpus / "r999-broken.docx"
     assert errors["source"].iloc[0] == str(broken)
     assert errors["report_id"].iloc[0] == file_id(broken)
-    assert errors["raw"].iloc[0].startswith("UnreadableInputError: ")
+    assert errors["raw"].iloc[0].startswith("UnsupportedInputError: ")  # a zip, not a DOCX
     assert got["report_id"].nunique() == 25
 
 

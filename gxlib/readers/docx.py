@@ -14,8 +14,10 @@ cell, mostly nested tables, or mostly prose) is read as blocks, any other nested
 flattened into its cell.
 
 Legacy ``.doc`` and ``.wps`` files (OLE compound files) and password-protected documents are
-refused with a conversion hint; so are zip bombs (:data:`MAX_PART_BYTES`,
-:data:`MAX_TOTAL_BYTES`, :data:`MAX_RATIO`) before anything is decompressed.
+refused with a conversion hint; so are zip bombs and parts larger than a report needs
+(:data:`MAX_PART_BYTES`, :data:`MAX_TOTAL_BYTES`, :data:`MAX_RATIO`) before anything is
+decompressed. The document body is parsed as a stream (lxml ``iterparse``): each block
+(paragraph, table...) is read as soon as it is complete and then dropped from the tree.
 """
 
 from __future__ import annotations
@@ -44,8 +46,10 @@ from gxlib.readers._grid import (
 
 __all__ = ["MAX_CELLS", "MAX_PART_BYTES", "MAX_RATIO", "MAX_TOTAL_BYTES", "read_docx"]
 
-MAX_PART_BYTES: Final = 200 * 1024 * 1024
-"""Largest declared uncompressed size of an XML part the reader reads."""
+MAX_PART_BYTES: Final = 32 * 1024 * 1024
+"""Largest declared uncompressed size of an XML part the reader reads. A report's
+``word/document.xml`` is a few MB at most (Word's markup included); the body is streamed, so
+memory stays small up to the limit, and time grows linearly with the part (about 0.1 s per MB)."""
 
 MAX_TOTAL_BYTES: Final = 1024 * 1024 * 1024
 """Largest declared uncompressed size of the whole package."""
@@ -72,6 +76,25 @@ _FALSE: Final = frozenset({"0", "false", "off"})
 
 _El = Any  # lxml elements (lxml ships no type stubs)
 
+# Elements that can be blocks of the body, i.e. what _Reader.render reads (any namespace: the
+# document's is known only once parsing has begun).
+_BLOCK_TAGS: Final = tuple(
+    f"{{*}}{name}"
+    for name in (
+        "p",
+        "tbl",
+        "sdt",
+        "customXml",
+        "ins",
+        "moveTo",
+        "sdtContent",
+        "AlternateContent",
+        "altChunk",
+        "del",
+        "moveFrom",
+    )
+)
+
 _CONVERT = "save it as .docx in Word or WPS, or run: libreoffice --headless --convert-to docx FILE"
 
 
@@ -88,14 +111,18 @@ def read_docx(data: bytes, *, name: str | None = None) -> Document:
         raise UnreadableInputError(f"read_docx() needs bytes, not {type(data).__name__}")
     _check_signature(data, label)
     package = _Package(etree, data, label)
-    root = package.xml(package.main)
-    body = root.find(f"{{{package.ns}}}body")
-    if body is None:
-        raise UnreadableInputError(f"{label}: {package.main} has no document body")
     builder = TextBuilder()
-    reader = _Reader(etree, package, builder)
-    reader.survey(body)
-    reader.render(body)
+    reader: _Reader | None = None
+    # Streamed: each block of the body (paragraph, table...) is read as soon as it is parsed
+    # and then dropped, so memory stays at the size of the largest block, not of the document.
+    for block in package.body_blocks(package.main):
+        if reader is None:  # the namespace (transitional or strict) is known by now
+            reader = _Reader(etree, package, builder)
+        reader.survey(block)
+        reader.render((block,))
+        reader.stats.clear()
+    if reader is None:
+        reader = _Reader(etree, package, builder)
     steps = [Step("reader", "read as DOCX"), *reader.steps()]
     if builder.offset == 0:
         builder.note("GX704", "no text found in the document (its content may be images)")
@@ -152,14 +179,15 @@ class _Package:
             raise InputTooLargeError(
                 f"{label} declares {total} bytes uncompressed, over the limit of {MAX_TOTAL_BYTES}"
             )
-        self._parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        self._parser_options: dict[str, bool] = {
+            "resolve_entities": False,
+            "no_network": True,
+            "load_dtd": False,
+            "huge_tree": False,
+            "remove_comments": True,
+            "remove_pis": True,
+        }
+        self._parser = etree.XMLParser(**self._parser_options)
         self.main = self._main_part()
         self.ns = _W_MAIN
         relations = self._relations(self.main)
@@ -173,20 +201,27 @@ class _Package:
     def _info(self, name: str) -> zipfile.ZipInfo | None:
         return self.infos.get(name) or self.folded.get(name.lower())
 
-    def read(self, name: str) -> bytes | None:
+    def _checked(self, name: str) -> zipfile.ZipInfo | None:
+        """The part's entry, after the size checks (declared size, compression ratio)."""
         info = self._info(name)
         if info is None:
             return None
         if info.file_size > MAX_PART_BYTES:
             raise InputTooLargeError(
                 f"{self.label}: {name} declares {info.file_size} bytes uncompressed, over the "
-                f"limit of {MAX_PART_BYTES}"
+                f"limit of {MAX_PART_BYTES} (a report's document XML is a few MB at most)"
             )
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(1, info.compress_size):
             raise InputTooLargeError(
                 f"{self.label}: {name} expands {info.file_size // max(1, info.compress_size)} "
                 "times (a zip bomb?)"
             )
+        return info
+
+    def read(self, name: str) -> bytes | None:
+        info = self._checked(name)
+        if info is None:
+            return None
         try:
             with self.zip.open(info) as handle:
                 # Bounded even if the header lies: zipfile stops at the declared size and
@@ -198,29 +233,68 @@ class _Package:
             raise InputTooLargeError(f"{self.label}: {name} is larger than {MAX_PART_BYTES} bytes")
         return content
 
+    def _xml_error(self, name: str, exc: Exception) -> UnreadableInputError:
+        if isinstance(exc, self.etree.XMLSyntaxError):
+            message = str(exc)
+            if "depth" in message.lower() or "huge" in message.lower():
+                return InputTooLargeError(f"{self.label}: {name} exceeds a parser limit: {exc}")
+            return UnreadableInputError(f"{self.label}: {name} is not well-formed XML: {exc}")
+        if isinstance(exc, _UNZIP_ERRORS) and not isinstance(exc, ValueError):
+            return UnreadableInputError(f"{self.label}: cannot read {name}: {exc}")
+        return UnreadableInputError(f"{self.label}: cannot parse {name}: {exc}")
+
+    def _set_namespace(self, root: _El) -> None:
+        namespace = root.tag[1:].partition("}")[0] if isinstance(root.tag, str) else ""
+        if namespace in (_W_MAIN, _W_STRICT):
+            self.ns = namespace
+
     def xml(self, name: str) -> _El:
         content = self.read(name)
         if content is None:
             raise UnreadableInputError(f"{self.label}: the package has no part {name}")
         try:
             root = self.etree.fromstring(content, self._parser)
-        except self.etree.XMLSyntaxError as exc:
-            message = str(exc)
-            if "depth" in message.lower() or "huge" in message.lower():
-                raise InputTooLargeError(
-                    f"{self.label}: {name} exceeds a parser limit: {exc}"
-                ) from exc
-            raise UnreadableInputError(
-                f"{self.label}: {name} is not well-formed XML: {exc}"
-            ) from exc
         except (self.etree.LxmlError, ValueError) as exc:
-            raise UnreadableInputError(f"{self.label}: cannot parse {name}: {exc}") from exc
+            raise self._xml_error(name, exc) from exc
         if root is None:
             raise UnreadableInputError(f"{self.label}: {name} is empty")
-        namespace = root.tag[1:].partition("}")[0] if isinstance(root.tag, str) else ""
-        if namespace in (_W_MAIN, _W_STRICT):
-            self.ns = namespace
+        self._set_namespace(root)
         return root
+
+    def body_blocks(self, name: str) -> Iterator[_El]:
+        """The children of the first ``w:body`` of part *name*, each complete when yielded and
+        removed from the tree right after, so the tree never holds more than one block."""
+        info = self._checked(name)
+        if info is None:
+            raise UnreadableInputError(f"{self.label}: the package has no part {name}")
+        body: _El | None = None
+        try:
+            with self.zip.open(info) as handle:
+                # Events only for elements that can be blocks (the rest is parsed in C)
+                events = self.etree.iterparse(
+                    handle, events=("end",), tag=_BLOCK_TAGS, **self._parser_options
+                )
+                for _event, element in events:
+                    parent = element.getparent()
+                    if body is None and parent is not None:  # found from the first block on
+                        root = element.getroottree().getroot()
+                        self._set_namespace(root)
+                        body = root.find(f"{{{self.ns}}}body")
+                    if body is None or parent is not body:
+                        continue  # a paragraph in a table cell, ...: part of a block
+                    yield element
+                    while len(body):  # drop it and whatever preceded it (bookmarks, ...)
+                        first = body[0]
+                        del body[0]
+                        if first is element:
+                            break
+                if body is None and events.root is not None:  # a body without any block
+                    self._set_namespace(events.root)
+                    body = events.root.find(f"{{{self.ns}}}body")
+        except (self.etree.LxmlError, ValueError, *_UNZIP_ERRORS) as exc:
+            raise self._xml_error(name, exc) from exc
+        if body is None:
+            raise UnreadableInputError(f"{self.label}: {name} has no document body")
 
     def optional_xml(self, name: str) -> _El | None:
         if self._info(name) is None:
@@ -493,6 +567,7 @@ class _Reader:
         self.builder = builder
         self.w = w = f"{{{package.ns}}}"
         self.stats: dict[_El, TableStats] = {}
+        self.cells_seen = 0  # table cells in the blocks surveyed so far (MAX_CELLS)
         self.numbering = _Numbering(package.optional_xml(package.numbering), w)
         self.style_num = self._style_numbering(package.optional_xml(package.styles))
         self.layout_tables = 0
@@ -562,9 +637,11 @@ class _Reader:
     # -- survey: table statistics -----------------------------------------------------------------
     def survey(self, body: _El) -> None:
         w = self.w
+        if next(body.iter(f"{w}tbl"), None) is None:
+            return  # only tables have statistics (most blocks are paragraphs)
         tables: list[TableStats] = []
         cells: list[tuple[TableStats, list[int]]] = []  # (table, [chars, has_table])
-        n_cells = 0
+        n_cells = self.cells_seen
         walker = self.etree.iterwalk(
             body, events=("start", "end"), tag=(f"{w}tbl", f"{w}tc", f"{w}t")
         )
@@ -586,6 +663,7 @@ class _Reader:
             elif event == "start":
                 if tables:
                     n_cells += 1
+                    self.cells_seen = n_cells
                     if n_cells > MAX_CELLS:
                         raise InputTooLargeError(
                             f"the document has more than {MAX_CELLS} table cells"

@@ -29,6 +29,18 @@ def _clean(text: str) -> str:
     return _CJK_GAP.sub("", text).strip().replace("|", "｜")
 
 
+def _reason(exc: BaseException) -> str:
+    """Why a PDF did not open. pdfminer's password error (wrapped by pdfplumber) has no message."""
+    chain = [exc, *(a for a in exc.args if isinstance(a, BaseException))]
+    if any("Password" in type(e).__name__ for e in chain):
+        return (
+            "it is encrypted with a user password, which is required to open it; gxlib takes "
+            "no passwords: save an unprotected copy (e.g. qpdf --decrypt --password=PASSWORD "
+            "in.pdf out.pdf) and parse that"
+        )
+    return next((str(e) for e in chain if str(e)), type(chain[-1]).__name__)
+
+
 def read_pdf(data: bytes, *, name: str | None = None, max_pages: int = 2000) -> Document:
     try:
         import pdfplumber
@@ -38,7 +50,7 @@ def read_pdf(data: bytes, *, name: str | None = None, max_pages: int = 2000) -> 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many types for broken files
-        raise UnreadableInputError(f"{label} is not a readable PDF: {exc}") from None
+        raise UnreadableInputError(f"{label} is not a readable PDF: {_reason(exc)}") from None
     out = _Builder()
     problems: list[tuple[str, str, Location | None]] = []
     steps: list[Step] = [Step("reader", "read as PDF (pdfplumber)")]
