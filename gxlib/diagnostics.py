@@ -270,6 +270,17 @@ CODES: dict[str, CodeInfo] = _codes(
         "Try another copy of the report (HTML, DOCX).",
     ),
     CodeInfo(
+        "GX705",
+        "pdf-text-not-in-layer",
+        "warning",
+        "PDF draws text its text layer does not hold",
+        "Some text objects on a page give no characters (typically a font that is not embedded, "
+        "whose stand-in has no outline for a glyph); a cell holding only such text reads as "
+        "blank, so a blank cell on that page may not be blank on paper.",
+        "Check the blank cells of that page against the printed page, or use another copy "
+        "of the report (HTML, DOCX).",
+    ),
+    CodeInfo(
         "GX703",
         "html-span-repaired",
         "info",

@@ -41,14 +41,12 @@ class Char:
     """Position in the text layer's own order (content-stream order)."""
     space: bool = False
     """The text layer has a space (typed, or inferred from a word gap) before this character."""
+    cx: float = field(init=False)
+    cy: float = field(init=False)
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
+    def __post_init__(self) -> None:
+        self.cx = (self.x0 + self.x1) / 2
+        self.cy = (self.top + self.bottom) / 2
 
 
 @dataclass(slots=True)

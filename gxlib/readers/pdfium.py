@@ -85,7 +85,7 @@ def read_pdf(data: bytes, *, name: str | None = None, max_pages: int = 2000) -> 
 
 
 class _Page:
-    __slots__ = ("blocks", "chars", "height", "images", "number", "unmapped")
+    __slots__ = ("blocks", "chars", "height", "images", "number", "unmapped", "unreadable")
 
     def __init__(self, number: int, height: float) -> None:
         self.number = number
@@ -94,6 +94,7 @@ class _Page:
         self.chars = 0
         self.images = 0
         self.unmapped = 0
+        self.unreadable = 0
 
 
 def _read_page(pdf: Any, i: int) -> _Page:
@@ -109,7 +110,9 @@ def _read_page(pdf: Any, i: int) -> _Page:
             out.chars = len(chars)
             horizontal: list[Segment] = []
             vertical: list[Segment] = []
-            out.images = _rulings(raw, page, height, horizontal, vertical)
+            out.images, out.unreadable = _survey(
+                raw, page, textpage, height, horizontal, vertical
+            )
             if not chars:
                 return out
             tables = ruled_tables(horizontal, vertical)
@@ -167,17 +170,27 @@ def _chars(raw: Any, textpage: Any, height: float) -> tuple[list[Char], int]:
     return out, unmapped
 
 
-def _rulings(
-    raw: Any, page: Any, height: float, horizontal: list[Segment], vertical: list[Segment]
-) -> int:
-    """Collect the page's rulings (y-down points) into the lists; returns the number of images."""
-    images = 0
+def _survey(
+    raw: Any,
+    page: Any,
+    textpage: Any,
+    height: float,
+    horizontal: list[Segment],
+    vertical: list[Segment],
+) -> tuple[int, int]:
+    """Collect the page's rulings (y-down points) into the lists; returns the number of images
+    and of text objects whose text PDFium cannot give (drawn, but not in the text layer)."""
+    images = unreadable = 0
     for obj, kind, matrix in _objects(raw, page):
-        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            # the length in UTF-16 units with the terminator: 1 (or 0) means no text at all
+            if raw.FPDFTextObj_GetText(obj, textpage, None, 0) <= 2:
+                unreadable += 1
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
         elif kind == raw.FPDF_PAGEOBJ_PATH:
             _path(raw, obj, matrix, height, horizontal, vertical)
-    return images
+    return images, unreadable
 
 
 _Matrix = tuple[float, float, float, float, float, float]
@@ -195,6 +208,7 @@ def _objects(raw: Any, page: Any) -> Iterator[tuple[Any, int, _Matrix]]:
             obj = get(holder, k)
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == raw.FPDF_PAGEOBJ_TEXT:
+                yield obj, kind, outer  # (its matrix is not needed)
                 continue
             raw.FPDFPageObj_GetMatrix(obj, m)
             own = _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer)
@@ -333,6 +347,16 @@ def _assemble(pages: list[_Page]) -> Document:
                     "GX702",
                     f"page {p.number}: {p.unmapped} glyph(s) without a character mapping; "
                     "text may be incomplete",
+                    where,
+                )
+            )
+        if p.unreadable:
+            out.problems.append(
+                (
+                    "GX705",
+                    f"page {p.number}: {p.unreadable} piece(s) of drawn text have no text in "
+                    "the text layer (a glyph without an outline in the font PDFium uses); a "
+                    "cell holding only such text reads as blank",
                     where,
                 )
             )
