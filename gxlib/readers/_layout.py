@@ -25,6 +25,7 @@ from typing import Final
 SNAP: Final = 3.0
 """Points within which two ruling positions are the same grid line (double rules, line caps)."""
 
+_NUMBER_CHARS: Final = frozenset("0123456789.,-+%０１２３４５６７８９．，－")
 _WIDE_CHAR: Final = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
@@ -366,6 +367,8 @@ def free_layout(chars: list[Char]) -> list[Line | Table]:
     A run of at least two lines cut into two or more pieces at character-wide gaps, whose gaps
     line up, is a table; lines of one piece inside the run that sit in its first column are
     labels (a group label row, or a wrapped label's other lines, which join the row they touch).
+    Only cells with text are given: without rulings, a blank cell and a column the row does not
+    have look the same, so blanks are left for the extractor to report, never guessed.
     """
     found = [_band(b) for b in bands(chars)]
     out: list[Line | Table] = []
@@ -383,20 +386,32 @@ def free_layout(chars: list[Char]) -> list[Line | Table]:
 
 
 def _run_end(found: list[_Band], i: int) -> int:
-    """End (exclusive) of the unruled table starting at band ``i``, or ``i`` if none does."""
+    """End (exclusive) of the unruled table starting at band ``i``, or ``i`` if none does.
+
+    Rows cut into pieces whose gaps line up with the first row's continue the table; so do
+    lines of one piece that end left of where the rows' last pieces start (labels: a group
+    label's row, a wrapped label's other lines), if a cut row follows them.
+    """
     if len(found[i].pieces) < 2:
         return i
     left = found[i].pieces[0][0].x0
-    second = found[i].pieces[1][0].x0
+    last = found[i].pieces[-1][0].x0
     multi, j, end = 1, i + 1, i + 1
+    height = found[i].height
     while j < len(found):
         b = found[j]
+        # a blank stretch, or a line set in another size (a heading), ends the table
+        if b.top - found[j - 1].bottom > 2.5 * height or not (
+            0.75 * height <= b.height <= 1.33 * height
+        ):
+            break
         if len(b.pieces) >= 2:
             if not _aligned(found[i], b):
                 break
             multi += 1
             end = j + 1
-        elif not (b.chars[0].x0 >= left - b.height and b.chars[-1].x1 < second):
+            last = min(last, b.pieces[-1][0].x0)
+        elif not (b.chars[0].x0 >= left - b.height and b.chars[-1].x1 < last):
             break
         j += 1
     return end if multi >= 2 else i
@@ -410,19 +425,10 @@ def _aligned(a: _Band, b: _Band) -> bool:
 
 
 def _unruled(run: list[_Band]) -> Table:
-    widest = max(len(b.pieces) for b in run)
-    spans: list[tuple[float, float]] = []
-    for b in run:
-        if len(b.pieces) == widest:
-            spans.extend((p[0].x0, p[-1].x1) for p in b.pieces)
-    spans.sort()
-    # column boundaries: the gaps left between the pieces of the fullest rows
-    seps: list[float] = []
-    reach = spans[0][1]
-    for x0, x1 in spans[1:]:
-        if x0 > reach:
-            seps.append((reach + x0) / 2)
-        reach = max(reach, x1)
+    cut = [b for b in run if len(b.pieces) >= 2]
+    # the columns are where the rows of numbers have them; headers are fitted to those
+    numbers = [b for b in cut if 2 * sum(map(_numeric, b.pieces)) >= len(b.pieces)]
+    seps = _column_gaps(numbers or cut)
     xs = [min(b.chars[0].x0 for b in run), *seps, max(b.chars[-1].x1 for b in run)]
     groups = _row_groups(run)
     cells: list[Cell] = []
@@ -437,6 +443,8 @@ def _unruled(run: list[_Band]) -> Table:
                 by_col.setdefault(lo, []).extend(piece)
                 for c in range(lo + 1, hi + 1):
                     by_col.setdefault(c, [])
+        # only cells with text: without rulings an empty cell cannot be told from a column
+        # this row does not have (a table under a differently divided header, a group label)
         c = 0
         while c < len(xs) - 1:
             chars = by_col.get(c, [])
@@ -444,10 +452,38 @@ def _unruled(run: list[_Band]) -> Table:
             if chars:  # a piece running over the next boundaries spans those columns
                 last = bisect_right(seps, max(ch.x1 for ch in chars))
                 span = max(1, last - c + 1)
-            cells.append(Cell(r, c, 1, span, chars))
+                cells.append(Cell(r, c, 1, span, chars))
             c += span
     ys.append(max(b.bottom for b in run))
     return Table(cells, len(groups), len(xs) - 1, xs, ys)
+
+
+def _numeric(piece: list[Char]) -> bool:
+    return all(ch.text in _NUMBER_CHARS for ch in piece)
+
+
+def _column_gaps(rows: list[_Band]) -> list[float]:
+    """Column boundaries of an unruled table: the middles of the x-ranges that the pieces of
+    (nearly) every row leave free. A few rows may cross a boundary (a header or a label that
+    spans columns): up to a fifth of them."""
+    allowed = len(rows) // 5
+    events: list[tuple[float, int]] = []
+    for b in rows:
+        for piece in b.pieces:
+            events.append((piece[0].x0, 1))
+            events.append((piece[-1].x1, -1))
+    events.sort()
+    seps: list[float] = []
+    depth, free_from = 0, None
+    for x, step in events:
+        before = depth
+        depth += step
+        if before > allowed >= depth:
+            free_from = x
+        elif before <= allowed < depth and free_from is not None:
+            seps.append((free_from + x) / 2)
+            free_from = None
+    return seps
 
 
 def _row_groups(run: list[_Band]) -> list[list[_Band]]:

@@ -346,10 +346,9 @@ def render_pdf(
         # without rules, a character's width of gutter keeps columns apart
         pad = 4 if rules else 4 + 2 * size
 
-        def turned(cell: GCell) -> bool:
-            return turn_stubs and cell.kind == "label" and cell.rowspan > 2 and cell.col < stub
-
         def wrapped(cell: GCell) -> list[str]:
+            if cell.kind == "value":
+                return [cell.text]  # (numbers never wrap)
             w = xs[cell.col + cell.colspan] - xs[cell.col] - pad
             per = max(int(w // size), 1)
             text = cell.text
@@ -360,6 +359,17 @@ def render_pdf(
             need = len(wrapped(cell)) * (size + 1.5) + 5
             if cell.rowspan == 1:
                 heights[cell.row] = max(heights[cell.row], need)
+
+        def turned(cell: GCell) -> bool:
+            """A stub spanning rows whose text fits its height when set running up."""
+            tall = sum(heights[cell.row : cell.row + cell.rowspan]) - 6
+            return (
+                turn_stubs
+                and cell.kind == "label"
+                and cell.rowspan > 2
+                and cell.col < stub
+                and len(cell.text) * size <= tall
+            )
         # rows placed on pages: (page number in this table, top of the row)
         placed: list[tuple[int, float]] = []
         page_no, r = 0, 0
