@@ -411,9 +411,13 @@ def _run_end(found: list[_Band], i: int) -> int:
             multi += 1
             end = j + 1
             last = min(last, b.pieces[-1][0].x0)
+            left = min(left, b.chars[0].x0)
         elif not (b.chars[0].x0 >= left - b.height and b.chars[-1].x1 < last):
             break
         j += 1
+    # a wrapped label's last lines stay with their row at the end (the foot of a page)
+    while end < j and found[end].top - found[end - 1].bottom <= found[end].height / 2:
+        end += 1
     return end if multi >= 2 else i
 
 
