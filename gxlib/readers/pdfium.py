@@ -140,7 +140,7 @@ def _chars(raw: Any, textpage: Any, height: float) -> tuple[list[Char], int]:
     if len(units) != n:  # (one UTF-16 unit per character is PDFium's contract; be safe)
         units = [raw.FPDFText_GetUnicode(textpage, k) for k in range(n)]
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    box = raw.FPDFText_GetCharBox
+    box, mapping_error = raw.FPDFText_GetCharBox, raw.FPDFText_HasUnicodeMapError
     refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
     out: list[Char] = []
     unmapped = 0
@@ -158,6 +158,9 @@ def _chars(raw: Any, textpage: Any, height: float) -> tuple[list[Char], int]:
             ch = chr(u)
         if ch.isspace():
             space = True
+            continue
+        if mapping_error(textpage, k):  # a glyph the font maps to no character
+            unmapped += 1
             continue
         # the glyph's ink box: some fonts give absurd font boxes ("loose" boxes), never this
         box(textpage, k, *refs)
