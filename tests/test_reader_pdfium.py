@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import gxlib
@@ -23,8 +23,13 @@ pytest.importorskip("reportlab")
 pytest.importorskip("fontTools")
 
 PROFILES = ["gov-2019", "gov-2021"]
+# (writing and reading a PDF takes ~0.2 s: few examples, and no shrinking, which can take
+# minutes; a failure prints its example and the seed that replays it)
 PDF_SETTINGS = settings(
-    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 
 
@@ -83,7 +88,7 @@ def test_unruled_blank_cells_are_never_read_silently(page_height: float) -> None
     """Blanks in an unruled table: every cell read is right, or an error says the table is
     not what it should be."""
 
-    @settings(max_examples=6, deadline=None, database=None)
+    @PDF_SETTINGS
     @given(reports(consistent=True))
     def check(gen: Any) -> None:
         report = _parse(render_pdf(gen, embedded=True, rules=False, page_height=page_height))
@@ -93,7 +98,7 @@ def test_unruled_blank_cells_are_never_read_silently(page_height: float) -> None
     check()
 
 
-@settings(max_examples=4, deadline=None)
+@PDF_SETTINGS
 @given(reports("gov-2021"))
 def test_non_embedded_font_missing_glyphs_are_reported(gen: Any) -> None:
     """With the non-embedded STSong and no CJK font on the machine, PDFium may give a glyph no

@@ -439,25 +439,21 @@ def _unruled(run: list[_Band]) -> Table:
     ys: list[float] = []
     for r, group in enumerate(groups):
         ys.append(min(b.top for b in group))
-        by_col: dict[int, list[Char]] = {}
+        # each piece in the column it starts in, spanning the columns it runs over up to the
+        # next piece's; pieces starting in one column are one cell
+        placed: dict[int, tuple[int, list[Char]]] = {}
         for b in group:
             for piece in b.pieces:
                 lo = bisect_right(seps, piece[0].x0)
                 hi = bisect_right(seps, piece[-1].x1)
-                by_col.setdefault(lo, []).extend(piece)
-                for c in range(lo + 1, hi + 1):
-                    by_col.setdefault(c, [])
-        # only cells with text: without rulings an empty cell cannot be told from a column
-        # this row does not have (a table under a differently divided header, a group label)
-        c = 0
-        while c < len(xs) - 1:
-            chars = by_col.get(c, [])
-            span = 1
-            if chars:  # a piece running over the next boundaries spans those columns
-                last = bisect_right(seps, max(ch.x1 for ch in chars))
-                span = max(1, last - c + 1)
-                cells.append(Cell(r, c, 1, span, chars))
-            c += span
+                end, chars = placed.get(lo, (lo, []))
+                placed[lo] = (max(end, hi), chars + piece)
+        starts = sorted(placed)
+        for k, lo in enumerate(starts):
+            hi, chars = placed[lo]
+            if k + 1 < len(starts):
+                hi = min(hi, starts[k + 1] - 1)
+            cells.append(Cell(r, lo, 1, hi - lo + 1, chars))
     ys.append(max(b.bottom for b in run))
     return Table(cells, len(groups), len(xs) - 1, xs, ys)
 
@@ -468,23 +464,26 @@ def _numeric(piece: list[Char]) -> bool:
 
 def _column_gaps(rows: list[_Band]) -> list[float]:
     """Column boundaries of an unruled table: the middles of the x-ranges that the pieces of
-    (nearly) every row leave free. A few rows may cross a boundary (a header or a label that
-    spans columns): up to a fifth of them."""
+    the rows leave free. No number may cross a boundary; a few labels may (a header or a label
+    that spans columns): up to a fifth of the rows'."""
     allowed = len(rows) // 5
-    events: list[tuple[float, int]] = []
+    events: list[tuple[float, int, int]] = []
     for b in rows:
         for piece in b.pieces:
-            events.append((piece[0].x0, 1))
-            events.append((piece[-1].x1, -1))
+            hard = 1 if _numeric(piece) else 0
+            events.append((piece[0].x0, hard, 1 - hard))
+            events.append((piece[-1].x1, -hard, hard - 1))
     events.sort()
     seps: list[float] = []
-    depth, free_from = 0, None
-    for x, step in events:
-        before = depth
-        depth += step
-        if before > allowed >= depth:
+    hard = soft = 0
+    free_from: float | None = None
+    for x, dh, ds in events:
+        was_free = hard == 0 and soft <= allowed
+        hard, soft = hard + dh, soft + ds
+        is_free = hard == 0 and soft <= allowed
+        if is_free and not was_free:
             free_from = x
-        elif before <= allowed < depth and free_from is not None:
+        elif was_free and not is_free and free_from is not None:
             seps.append((free_from + x) / 2)
             free_from = None
     return seps
