@@ -274,9 +274,10 @@ CODES: dict[str, CodeInfo] = _codes(
         "pdf-text-not-in-layer",
         "warning",
         "PDF draws text its text layer does not hold",
-        "Some text objects on a page give no characters (typically a font that is not embedded, "
-        "whose stand-in has no outline for a glyph); a cell holding only such text reads as "
-        "blank, so a blank cell on that page may not be blank on paper.",
+        "Some text on a page, in a font the PDF does not embed, has no extent and gives no "
+        "characters: the stand-in font on this machine lacks its glyphs (or the text is "
+        "empty). A cell holding only such text reads as blank, so a blank cell on that page "
+        "may not be blank on paper.",
         "Check the blank cells of that page against the printed page, or use another copy "
         "of the report (HTML, DOCX).",
     ),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Final
 
 SNAP: Final = 3.0
@@ -48,6 +49,10 @@ class Char:
     def __post_init__(self) -> None:
         self.cx = (self.x0 + self.x1) / 2
         self.cy = (self.top + self.bottom) / 2
+
+
+_CY: Final = attrgetter("cy")
+_X0: Final = attrgetter("x0")
 
 
 @dataclass(slots=True)
@@ -229,7 +234,7 @@ def _table(hs: list[Segment], vs: list[Segment]) -> Table | None:
 def fill_tables(tables: list[Table], chars: list[Char]) -> list[Char]:
     """Put every character whose centre lies in a table into the cell of its grid slot; returns
     the characters outside all tables. One sort and a bisection per character and table."""
-    chars = sorted(chars, key=lambda ch: ch.cy)
+    chars = sorted(chars, key=_CY)
     keys = [ch.cy for ch in chars]
     used = [False] * len(chars)
     for t in tables:
@@ -264,19 +269,26 @@ def bands(chars: list[Char]) -> list[list[Char]]:
     out: list[list[Char]] = []
     extents: list[list[float]] = []
     small: list[Char] = []
-    for ch in sorted(chars, key=lambda ch: ch.cy):
-        if ch.bottom - ch.top < tall_enough:
+    current: list[Char] = []
+    top = bottom = 0.0
+    for ch in sorted(chars, key=_CY):
+        t, b = ch.top, ch.bottom
+        if b - t < tall_enough:
             small.append(ch)
             continue
-        if extents:
-            top, bottom = extents[-1]
-            overlap = min(bottom, ch.bottom) - max(top, ch.top)
-            if overlap >= 0.5 * min(bottom - top, ch.bottom - ch.top):
-                out[-1].append(ch)
-                extents[-1] = [min(top, ch.top), max(bottom, ch.bottom)]
+        if current:
+            overlap = (b if b < bottom else bottom) - (t if t > top else top)
+            if overlap >= 0.5 * (b - t if b - t < bottom - top else bottom - top):
+                current.append(ch)
+                if t < top:
+                    top = extents[-1][0] = t
+                if b > bottom:
+                    bottom = extents[-1][1] = b
                 continue
-        out.append([ch])
-        extents.append([ch.top, ch.bottom])
+        current = [ch]
+        out.append(current)
+        top, bottom = t, b
+        extents.append([t, b])
     for ch in small:
         cy = ch.cy
         k = bisect_right([e[0] for e in extents], cy) - 1 if extents else -1
@@ -295,7 +307,7 @@ def bands(chars: list[Char]) -> list[list[Char]]:
         order = sorted(range(len(out)), key=lambda m: extents[m][0])
         out = [out[m] for m in order]
     for band in out:
-        band.sort(key=lambda ch: ch.x0)
+        band.sort(key=_X0)
     return out
 
 

@@ -110,9 +110,7 @@ def _read_page(pdf: Any, i: int) -> _Page:
             out.chars = len(chars)
             horizontal: list[Segment] = []
             vertical: list[Segment] = []
-            out.images, out.unreadable = _survey(
-                raw, page, textpage, height, horizontal, vertical
-            )
+            out.images, out.unreadable = _survey(raw, page, height, horizontal, vertical)
             if not chars:
                 return out
             tables = ruled_tables(horizontal, vertical)
@@ -176,7 +174,6 @@ def _chars(raw: Any, textpage: Any, height: float) -> tuple[list[Char], int]:
 def _survey(
     raw: Any,
     page: Any,
-    textpage: Any,
     height: float,
     horizontal: list[Segment],
     vertical: list[Segment],
@@ -184,10 +181,18 @@ def _survey(
     """Collect the page's rulings (y-down points) into the lists; returns the number of images
     and of text objects whose text PDFium cannot give (drawn, but not in the text layer)."""
     images = unreadable = 0
+    box = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(v) for v in box]
     for obj, kind, matrix in _objects(raw, page):
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            # the length in UTF-16 units with the terminator: 1 (or 0) means no text at all
-            if raw.FPDFTextObj_GetText(obj, textpage, None, 0) <= 2:
+            # text without any extent, in a font the PDF does not carry: the stand-in font
+            # has no glyph for it, and PDFium leaves it out of the text layer
+            raw.FPDFPageObj_GetBounds(obj, *refs)
+            if (
+                box[0].value == box[2].value
+                and box[1].value == box[3].value
+                and not raw.FPDFFont_GetIsEmbedded(raw.FPDFTextObj_GetFont(obj))
+            ):
                 unreadable += 1
         elif kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
@@ -357,9 +362,10 @@ def _assemble(pages: list[_Page]) -> Document:
             out.problems.append(
                 (
                     "GX705",
-                    f"page {p.number}: {p.unreadable} piece(s) of drawn text have no text in "
-                    "the text layer (a glyph without an outline in the font PDFium uses); a "
-                    "cell holding only such text reads as blank",
+                    f"page {p.number}: {p.unreadable} piece(s) of text in a font the PDF does "
+                    "not embed have no extent and no characters in the text layer (glyphs the "
+                    "stand-in font lacks, or empty text); a cell holding only such text reads "
+                    "as blank",
                     where,
                 )
             )
