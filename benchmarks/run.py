@@ -318,7 +318,9 @@ def bench_pdf(quick: bool) -> None:
         n = next((s.why.split()[0] for s in pages if s.what == "pages"), "?")
         other = "-"
         if plumber and (not quick or len(data) < 200_000):
-            other = f"{median_ms(lambda d=data: _pdfplumber_tables(d), 1 if reps < 5 else 3):9.0f} ms"
+            other = (
+                f"{median_ms(lambda d=data: _pdfplumber_tables(d), 1 if reps < 5 else 3):9.0f} ms"
+            )
         per_page = ms / int(n) if n.isdigit() else float("nan")
         print(
             f"{name:34} {n:>5} {len(data) / 1024:6.0f} {ms:6.1f} ms {floor:5.1f} ms "

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 from operator import attrgetter
 from typing import Final
 
@@ -322,10 +323,8 @@ def join_line(band: list[Char]) -> str:
     if not band:
         return ""
     parts = [band[0].text]
-    for prev, ch in zip(band, band[1:], strict=False):
-        if ch.space and not (
-            _WIDE_CHAR.match(prev.text[-1:]) and _WIDE_CHAR.match(ch.text[:1])
-        ):
+    for prev, ch in pairwise(band):
+        if ch.space and not (_WIDE_CHAR.match(prev.text[-1:]) and _WIDE_CHAR.match(ch.text[:1])):
             parts.append(" ")
         parts.append(ch.text)
     return "".join(parts)
@@ -363,14 +362,12 @@ class _Band:
 def _band(chars: list[Char]) -> _Band:
     h = _height(chars)
     pieces: list[list[Char]] = [[chars[0]]]
-    for prev, ch in zip(chars, chars[1:], strict=False):
+    for prev, ch in pairwise(chars):
         if ch.x0 - prev.x1 >= h:
             pieces.append([ch])
         else:
             pieces[-1].append(ch)
-    return _Band(
-        chars, min(c.top for c in chars), max(c.bottom for c in chars), h, pieces
-    )
+    return _Band(chars, min(c.top for c in chars), max(c.bottom for c in chars), h, pieces)
 
 
 def free_layout(chars: list[Char]) -> list[Line | Table]:
@@ -435,8 +432,8 @@ def _run_end(found: list[_Band], i: int) -> int:
 
 def _aligned(a: _Band, b: _Band) -> bool:
     """Two rows share a column gap: some gap of one lies within a gap of the other."""
-    ga = [(p[-1].x1, q[0].x0) for p, q in zip(a.pieces, a.pieces[1:], strict=False)]
-    gb = [(p[-1].x1, q[0].x0) for p, q in zip(b.pieces, b.pieces[1:], strict=False)]
+    ga = [(p[-1].x1, q[0].x0) for p, q in pairwise(a.pieces)]
+    gb = [(p[-1].x1, q[0].x0) for p, q in pairwise(b.pieces)]
     return any(min(x1, y1) > max(x0, y0) for x0, x1 in ga for y0, y1 in gb)
 
 

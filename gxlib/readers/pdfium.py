@@ -205,7 +205,8 @@ _Matrix = tuple[float, float, float, float, float, float]
 
 
 def _objects(raw: Any, page: Any) -> Iterator[tuple[Any, int, _Matrix]]:
-    """Page objects other than text with the matrix from their path coordinates to the page, forms opened."""
+    """Every page object (forms opened) with the matrix from its coordinates to the page's
+    (text objects: their form's matrix, which is not needed)."""
     m = raw.FS_MATRIX()
     stack: list[tuple[Any, bool, _Matrix]] = [(page, True, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))]
     while stack:
@@ -261,7 +262,12 @@ def _path(
         raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
         px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
         points.append(
-            (px, height - py, raw.FPDFPathSegment_GetType(seg), bool(raw.FPDFPathSegment_GetClose(seg)))
+            (
+                px,
+                height - py,
+                raw.FPDFPathSegment_GetType(seg),
+                bool(raw.FPDFPathSegment_GetClose(seg)),
+            )
         )
     lines: list[tuple[float, float, float, float]] = []
     start = current = None
@@ -377,9 +383,7 @@ def _assemble(pages: list[_Page]) -> Document:
                     continue
                 out.prose(_CJK_GAP.sub("", text))
             else:
-                cells = [
-                    RawCell(c.row, c.col, c.rowspan, c.colspan, _cell(c)) for c in b.cells
-                ]
+                cells = [RawCell(c.row, c.col, c.rowspan, c.colspan, _cell(c)) for c in b.cells]
                 if out.grid(cells, page=p.number) is not None:
                     tables += 1
     steps = [Step("reader", "read as PDF (PDFium)"), Step("pages", f"{len(pages)} page(s)")]

@@ -52,7 +52,9 @@ def box_font() -> bytes:
     cmap[0x3000] = "space"
     fb.setupCharacterMap(cmap)
     empty = TTGlyphPen(None).glyph()
-    fb.setupGlyf({".notdef": box(50, 450), "space": empty, "half": box(60, 440), "wide": box(60, 940)})
+    fb.setupGlyf(
+        {".notdef": box(50, 450), "space": empty, "half": box(60, 440), "wide": box(60, 940)}
+    )
     fb.setupHorizontalMetrics(
         {".notdef": (500, 50), "space": (500, 0), "half": (500, 60), "wide": (1000, 60)}
     )

@@ -370,6 +370,7 @@ def render_pdf(
                 and cell.col < stub
                 and len(cell.text) * size <= tall
             )
+
         # rows placed on pages: (page number in this table, top of the row)
         placed: list[tuple[int, float]] = []
         page_no, r = 0, 0
@@ -389,11 +390,7 @@ def render_pdf(
             if page:
                 c.showPage()
             for cell in grid.cells:
-                rows = [
-                    k
-                    for k in range(cell.row, cell.row + cell.rowspan)
-                    if placed[k][0] == page
-                ]
+                rows = [k for k in range(cell.row, cell.row + cell.rowspan) if placed[k][0] == page]
                 if not rows:
                     continue
                 x0, x1 = xs[cell.col], xs[cell.col + cell.colspan]
