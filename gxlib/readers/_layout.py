@@ -517,7 +517,7 @@ def _row_groups(run: list[_Band]) -> list[list[_Band]]:
         else:
             joined_prev[k] = True
     for k, b in enumerate(run):
-        if groups and (joined_prev[k] or joins_next[k - 1] if k > 0 else False):
+        if k > 0 and (joined_prev[k] or joins_next[k - 1]):
             groups[-1].append(b)
         else:
             groups.append([b])
