@@ -207,7 +207,7 @@ def bench_runs() -> None:
 
 
 def bench_large(gens: list) -> None:  # type: ignore[type-arg]
-    section("large inputs: HTML up to 5 MB, PDF up to 200 pages")
+    section("large inputs: HTML up to 5 MB (PDF up to 200 pages: see the PDF section)")
     gen = gens[0]
     prose = (
         "<p>本年度，我单位认真贯彻落实条例要求，及时、准确地公开政府信息，各项工作有序推进。</p>\n"
@@ -227,63 +227,134 @@ def bench_large(gens: list) -> None:  # type: ignore[type-arg]
             print(f"HTML {len(doc) / 2**20:6.2f} MB: {ms:9.1f} ms ({ms / base:5.1f}x)")
     except ImportError:
         print("HTML: skipped (pip install 'gxlib[html]')")
+
+
+def _paged_pdf(pages: int) -> bytes | None:
+    """A PDF of ``pages`` pages, each 40 lines of prose and a small ruled table, in an embedded
+    font (see gxlib.testing.fonts); None without reportlab/fontTools."""
     try:
-        import pdfplumber  # noqa: F401
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.pdfbase.ttfonts import TTFont
         from reportlab.pdfgen import canvas
+
+        from gxlib.testing.fonts import box_font
     except ImportError:
-        print("PDF: skipped (needs gxlib[pdf] and reportlab)")
-        return
+        return None
     import io
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    base = None
-    for pages in (2, 20, 200):
-        buf = io.BytesIO()
-        c = canvas.Canvas(buf)
-        for n in range(pages):
-            c.setFont("STSong-Light", 11)
-            for i in range(40):
-                c.drawString(
-                    50, 800 - 18 * i, "本年度，我单位认真贯彻落实条例要求，及时公开政府信息。"
-                )
-            y = 60
-            for j in range(4):  # a small ruled table on every page
-                c.rect(50 + 120 * j, y, 120, 20)
-                c.drawString(55 + 120 * j, y + 6, "行政许可" if j == 0 else str(n + j))
-            c.showPage()
-        c.save()
-        data = buf.getvalue()
-        t0 = time.perf_counter()
-        gxlib.parse(data)
-        ms = (time.perf_counter() - t0) * 1000
-        base = base or ms / pages
-        print(
-            f"PDF {pages:>3} pages ({len(data) / 1024:7.0f} KB): {ms:9.0f} ms "
-            f"= {ms / pages:6.1f} ms/page ({ms / pages / base:4.2f}x the 2-page rate)"
-        )
+    if "GxlibBox" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("GxlibBox", io.BytesIO(box_font())))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for n in range(pages):
+        c.setFont("GxlibBox", 11)
+        for i in range(40):
+            c.drawString(50, 800 - 18 * i, "本年度，我单位认真贯彻落实条例要求，及时公开政府信息。")
+        y = 60
+        for j in range(4):  # a small ruled table on every page
+            c.rect(50 + 120 * j, y, 120, 20)
+            c.drawString(55 + 120 * j, y + 6, "行政许可" if j == 0 else str(n + j))
+        c.drawString(280, 30, f"- {n + 1} -")
+        c.showPage()
+    c.save()
+    return buf.getvalue()
 
 
-def bench_pdf() -> None:
-    section("PDF")
-    pdfs = sorted((ROOT / "tests/data/pdf").glob("*.pdf"))
+def _pdfium_floor(data: bytes) -> None:
+    """pypdfium2's bare text extraction: open, and every page's text layer as one string."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    for i in range(len(pdf)):
+        page = pdf[i]
+        text = page.get_textpage()
+        text.get_text_range()
+        text.close()
+        page.close()
+    pdf.close()
+
+
+def _pdfplumber_tables(data: bytes) -> None:
+    """What a user would otherwise run: pdfplumber's extract_tables() on every page."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+            page.close()
+
+
+def _interleaved_ms(fns: list[Callable[[], object]], n: int) -> list[float]:
+    """Median times of several functions run in turn, so that a busy machine slows them
+    alike and their ratios hold."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(n):
+        for k, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t0)
+    return [statistics.median(t) * 1000 for t in times]
+
+
+def _with_reader(reader: str, data: bytes) -> None:
+    os.environ["GXLIB_PDF_READER"] = reader
     try:
-        import pdfplumber  # noqa: F401
+        gxlib.parse_bytes(data)
+    finally:
+        del os.environ["GXLIB_PDF_READER"]
+
+
+def bench_pdf(quick: bool) -> None:
+    section("PDF: gxlib.parse vs pypdfium2's bare text extraction (floor) vs pdfplumber")
+    try:
+        import pypdfium2  # noqa: F401
     except ImportError:
         print("skipped: pip install 'gxlib[pdf]'")
         return
-    for p in pdfs:
-        data = p.read_bytes()
-        t0 = time.perf_counter()
-        try:
-            r = gxlib.parse(data)
-        except gxlib.GxlibError as exc:
-            print(f"{p.name}: {exc}")
-            continue
-        ms = (time.perf_counter() - t0) * 1000
-        pages = next((s.why for s in r.steps if s.what == "pages"), "")
-        print(f"{p.name}: {ms:.0f} ms ({len(data) / 1024:.0f} KB, {pages})")
+    try:
+        import pdfplumber  # noqa: F401
+
+        plumber = True
+    except ImportError:
+        plumber = False
+    inputs: list[tuple[str, bytes, int]] = []
+    for path in sorted((ROOT / "tests/data/pdf").glob("*.pdf")):
+        inputs.append((path.name, path.read_bytes(), 3 if quick else 11))
+    for pages, reps in ((2, 3 if quick else 11), (20, 2 if quick else 5), (200, 1)):
+        data = _paged_pdf(pages)
+        if data is not None:
+            inputs.append((f"generated, {pages} pages", data, reps))
+    gxlib.parse_bytes(inputs[0][1])  # (profiles loaded, modules imported)
+    print(
+        "gxlib = gxlib.parse_bytes (PDFium reader); floor = pypdfium2 text of every page; "
+        "pdfplumber = extract_tables() on every page; old = gxlib.parse_bytes with "
+        "GXLIB_PDF_READER=pdfplumber (real PDFs only)"
+    )
+    print(
+        f"{'':30} {'pages':>5} {'KB':>5} {'gxlib':>9} {'floor':>8} {'ratio':>6} "
+        f"{'ms/page':>7} {'pdfplumber':>10} {'old':>8}"
+    )
+    for name, data, reps in inputs:
+        fns: list[Callable[[], object]] = [
+            lambda d=data: gxlib.parse_bytes(d),  # type: ignore[misc]
+            lambda d=data: _pdfium_floor(d),  # type: ignore[misc]
+        ]
+        real = not name.startswith("generated")
+        if plumber and (real or not quick or len(data) < 200_000):
+            fns.append(lambda d=data: _pdfplumber_tables(d))  # type: ignore[misc]
+            if real:
+                fns.append(lambda d=data: _with_reader("pdfplumber", d))  # type: ignore[misc]
+        ms, floor, *others = _interleaved_ms(fns, reps if len(fns) == 2 else max(1, reps // 3))
+        steps = gxlib.parse_bytes(data).steps
+        n = next((s.why.split()[0] for s in steps if s.what == "pages"), "?")
+        per_page = ms / int(n) if n.isdigit() else float("nan")
+        cols = [f"{o:7.0f} ms" for o in others] + ["-"] * (2 - len(others))
+        print(
+            f"{name:30} {n:>5} {len(data) / 1024:5.0f} {ms:6.1f} ms {floor:5.1f} ms "
+            f"{ms / floor:5.1f}x {per_page:7.1f} {cols[0]:>10} {cols[1]:>8}"
+        )
 
 
 SECTIONS = ("import", "text", "html", "growth", "runs", "pdf", "large")
@@ -316,7 +387,7 @@ def main() -> None:
     if "runs" in only:
         bench_runs()
     if "pdf" in only:
-        bench_pdf()
+        bench_pdf(args.quick)
     if "large" in only:
         bench_large(gens)
 

@@ -286,6 +286,18 @@ CODES: dict[str, CodeInfo] = _codes(
         "Try another copy of the report (HTML, DOCX).",
     ),
     CodeInfo(
+        "GX705",
+        "pdf-text-not-in-layer",
+        "warning",
+        "PDF draws text its text layer does not hold",
+        "Some text on a page, in a font the PDF does not embed, has no extent and gives no "
+        "characters: the stand-in font on this machine lacks its glyphs (or the text is "
+        "empty). A cell holding only such text reads as blank, so a blank cell on that page "
+        "may not be blank on paper.",
+        "Check the blank cells of that page against the printed page, or use another copy "
+        "of the report (HTML, DOCX).",
+    ),
+    CodeInfo(
         "GX703",
         "html-span-repaired",
         "info",

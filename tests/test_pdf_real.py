@@ -1,8 +1,12 @@
 """The three real PDF reports, values read off the rendered pages by a person (page images of
-013 pages 2–4 and 015 page 4), cell by cell."""
+013 pages 2–4 and 015 page 4), cell by cell — through both PDF readers (PDFium, the default,
+and the pdfplumber fallback chosen with ``GXLIB_PDF_READER``)."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,8 +14,17 @@ import pytest
 
 import gxlib
 
-pytest.importorskip("pdfplumber")
+pytest.importorskip("pypdfium2")
 PDF = Path(__file__).parent / "data" / "pdf"
+READERS = [
+    "pdfium",
+    pytest.param(
+        "pdfplumber",
+        marks=pytest.mark.skipif(
+            importlib.util.find_spec("pdfplumber") is None, reason="pdfplumber not installed"
+        ),
+    ),
+]
 COLS = (
     "natural_person",
     "commercial_enterprise",
@@ -23,13 +36,27 @@ COLS = (
 )
 
 
-@pytest.fixture(scope="module")
-def r013() -> gxlib.Report:
-    return gxlib.parse(PDF / "013_hongze-district-2023.pdf")
+@pytest.fixture(scope="module", params=READERS)
+def reader(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The PDF reader under test, chosen the way a user chooses it: the environment."""
+    before = os.environ.get("GXLIB_PDF_READER")
+    os.environ["GXLIB_PDF_READER"] = request.param
+    yield str(request.param)
+    if before is None:
+        del os.environ["GXLIB_PDF_READER"]
+    else:
+        os.environ["GXLIB_PDF_READER"] = before
 
 
 @pytest.fixture(scope="module")
-def r015() -> gxlib.Report:
+def r013(reader: str) -> gxlib.Report:
+    report = gxlib.parse(PDF / "013_hongze-district-2023.pdf")
+    assert any(reader in s.why.lower() for s in report.steps if s.what == "reader")
+    return report
+
+
+@pytest.fixture(scope="module")
+def r015(reader: str) -> gxlib.Report:
     return gxlib.parse(PDF / "015_huaian-city-2024.pdf")
 
 
@@ -99,14 +126,14 @@ def test_015(r015: gxlib.Report) -> None:
     assert not [d for d in r015.diagnostics if d.code == "GX501"]
 
 
-def test_014_parses_with_all_sections() -> None:
+def test_014_parses_with_all_sections(reader: str) -> None:
     r = gxlib.parse(PDF / "014_hongze-district-2024.pdf")
     assert r.profile == "gov-2021"
     assert all(s.found for s in r.sections)
     assert sum(1 for c in r.cells() if c.status == "number") == 186  # 21 are the （六） sub-rows
 
 
-def test_scanned_page_and_garbage() -> None:
+def test_scanned_page_and_garbage(reader: str) -> None:
     reportlab = pytest.importorskip("reportlab")
     del reportlab
     import io

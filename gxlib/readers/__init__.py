@@ -5,17 +5,25 @@ by their signatures, HTML by its markup, everything else as text. Images, compre
 and binary data are recognised (magic bytes, share of control bytes) and refused with
 :class:`~gxlib.errors.UnsupportedInputError` naming what was found, before any decoding. Heavy
 readers live in their own modules and import their optional dependencies only when used.
+
+PDFs are read with PDFium (:mod:`gxlib.readers.pdfium`); the older pdfplumber reader
+(:mod:`gxlib.readers.pdf`, ~15x slower) stays available as a fallback behind the same interface:
+``GXLIB_PDF_READER=pdfplumber`` in the environment, or ``pdf_reader="pdfplumber"``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Final
 
 from attrs import evolve
 
 from gxlib.document import Document, Step
-from gxlib.errors import UnreadableInputError, UnsupportedInputError
+from gxlib.errors import GxlibError, UnreadableInputError, UnsupportedInputError
+
+PDF_READERS = ("pdfium", "pdfplumber")
+"""Names of the PDF readers; the first is the default."""
 
 _HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|body|table|head|meta|div|p)[\s>]", re.I)
 _HTML_STR = re.compile(r"<\s*(?:!doctype\s+html|html|body|table|head|meta|div|p)[\s>]", re.I)
@@ -109,10 +117,28 @@ _UNSUPPORTED_ADVICE: Final = {
 }
 
 
-def read_document(data: bytes | str, *, name: str | None = None) -> Document:
+def read_pdf(data: bytes, *, name: str | None = None, reader: str | None = None) -> Document:
+    """Read a PDF with the reader named ``reader`` (one of :data:`PDF_READERS`), or the one
+    named by ``GXLIB_PDF_READER``, or PDFium. Both readers return the same kind of Document."""
+    which = reader or os.environ.get("GXLIB_PDF_READER") or PDF_READERS[0]
+    if which == "pdfium":
+        from gxlib.readers import pdfium
+
+        return pdfium.read_pdf(data, name=name)
+    if which == "pdfplumber":
+        from gxlib.readers import pdf
+
+        return pdf.read_pdf(data, name=name)
+    raise GxlibError(f"unknown PDF reader {which!r}; choose one of {', '.join(PDF_READERS)}")
+
+
+def read_document(
+    data: bytes | str, *, name: str | None = None, pdf_reader: str | None = None
+) -> Document:
     """Read a source's content (``bytes``, or ``str`` holding the text itself) into a Document.
 
-    The reader is chosen by :func:`identify`. Raises only gxlib errors:
+    The reader is chosen by :func:`identify`; ``pdf_reader`` picks the PDF reader (see
+    :func:`read_pdf`). Raises only gxlib errors:
     :class:`~gxlib.errors.UnsupportedInputError` for images, archives, binary data and legacy
     Word files, :class:`~gxlib.errors.UnreadableInputError` for anything else unreadable.
     Text and HTML carry reader problems for a guessed encoding (GX101) and repaired mojibake
@@ -128,10 +154,8 @@ def read_document(data: bytes | str, *, name: str | None = None) -> Document:
         raise UnreadableInputError(f"read_document() takes bytes or str, not {type(data).__name__}")
     kind, detected = identify(data)
     if kind == "pdf":
-        from gxlib.readers.pdf import read_pdf
-
         assert isinstance(data, bytes)
-        return read_pdf(data, name=name)
+        return read_pdf(data, name=name, reader=pdf_reader)
     if kind == "docx":
         from gxlib.readers.docx import read_docx
 

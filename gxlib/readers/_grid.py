@@ -157,6 +157,11 @@ class TextBuilder:
         """Offset in the final text where the next line starts."""
         return self._offset
 
+    @property
+    def line(self) -> int:
+        """Line number (1-based) the next line will have."""
+        return len(self._lines) + 1
+
     def _append(self, line: str) -> None:
         self._lines.append(line)
         self._offset += len(line) + 1
@@ -172,8 +177,14 @@ class TextBuilder:
         """A problem about the document as a whole (no location)."""
         self.problems.append((code, message, None))
 
-    def grid(self, cells: list[RawCell], notes: Sequence[tuple[str, str]] = ()) -> Grid | None:
-        """Render *cells* as pipe rows and place the grid; ``None`` for a table without cells."""
+    def grid(
+        self,
+        cells: list[RawCell],
+        notes: Sequence[tuple[str, str]] = (),
+        page: int | None = None,
+    ) -> Grid | None:
+        """Render *cells* as pipe rows and place the grid; ``None`` for a table without cells.
+        ``page`` (paged sources) goes into the grid and every cell's location."""
         n_rows, n_cols, dropped_rows = compact_rows(cells)
         if not cells:
             for code, message in notes:
@@ -195,7 +206,7 @@ class TextBuilder:
             if not text.isascii():  # (render_cell, inlined: most cells are a number)
                 text = _INVISIBLE.sub("", text)
             text = " ".join(text.split()).replace("|", "｜")
-            location = Location(line_start + pos, line_no, len(text), None, (index, row, cell.col))
+            location = Location(line_start + pos, line_no, len(text), page, (index, row, cell.col))
             placed.append(
                 GridCell(text, row, cell.col, cell.rowspan, cell.colspan, cell.header, location)
             )
@@ -206,7 +217,7 @@ class TextBuilder:
             pos += len(text) + 3
         self._append(" | ".join(parts) + " |")
         end = self._offset - 1
-        grid = Grid(tuple(placed), n_rows, n_cols, index=index)
+        grid = Grid(tuple(placed), n_rows, n_cols, index=index, page=page)
         self.grids.append(PlacedGrid(grid, start, end))
         if notes:
             whole = Location(offset=start, line=first_line, length=end - start)

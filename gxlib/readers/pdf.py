@@ -1,4 +1,7 @@
-"""PDF reader (extra ``gxlib[pdf]``): text layer and ruled tables, page by page, via pdfplumber.
+"""PDF reader on pdfplumber (extra ``gxlib[pdfplumber]``): the fallback to the PDFium reader.
+
+Chosen with ``GXLIB_PDF_READER=pdfplumber`` (see :mod:`gxlib.readers`); ~15x slower than
+:mod:`gxlib.readers.pdfium`, kept to compare the two on a document that reads badly.
 
 Ruled tables become grids with their real spans, reconstructed from the cell boxes pdfplumber
 finds; prose is read line by line around them in reading order. A page without a text layer is
@@ -45,7 +48,7 @@ def read_pdf(data: bytes, *, name: str | None = None, max_pages: int = 2000) -> 
     try:
         import pdfplumber
     except ImportError as exc:
-        raise MissingExtraError("pdf", "pdfplumber") from exc
+        raise MissingExtraError("pdfplumber", "pdfplumber") from exc
     label = name or "input"
     try:
         pdf = pdfplumber.open(io.BytesIO(data))

@@ -272,9 +272,28 @@ def render_docx(gen: GeneratedReport) -> bytes:
     return out.getvalue()
 
 
-def render_pdf(gen: GeneratedReport) -> bytes:
-    """The report as a PDF with ruled tables in the official geometry (merged cells drawn as one
-    box) and CJK text (the CID font STSong-Light). Needs reportlab (a test dependency)."""
+def render_pdf(
+    gen: GeneratedReport,
+    *,
+    rules: bool = True,
+    break_rows: bool = False,
+    turn_stubs: bool = False,
+    page_height: float = 842.0,
+    embedded: bool = False,
+) -> bytes:
+    """The report as a PDF with its tables in the official geometry and CJK text (the CID font
+    STSong-Light); labels wider than their cell wrap over several lines. Needs reportlab (a test
+    dependency).
+
+    ``rules``: tables ruled, a merged cell drawn as one box (else no lines at all: the reader
+    has only the characters' geometry). ``break_rows``: a table breaks across pages at any row,
+    a cell cut by the break drawn open at the cut (else a page holds whole groups of rows).
+    ``turn_stubs``: a stub cell spanning several rows has its text set at a quarter turn,
+    running up the page, as Word prints vertical stubs. ``page_height`` in points (a short page
+    makes more breaks). ``embedded``: text in an embedded font (a box per character, see
+    :mod:`gxlib.testing.fonts`) instead of the non-embedded STSong-Light, so that a reader
+    without CJK fonts on the machine still has every glyph's extent.
+    """
     import io
 
     try:
@@ -285,13 +304,20 @@ def render_pdf(gen: GeneratedReport) -> bytes:
         from gxlib.errors import MissingExtraError
 
         raise MissingExtraError("test", "reportlab") from exc
-    font = "STSong-Light"
+    font = "GxlibBox" if embedded else "STSong-Light"
     if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+        if embedded:
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            from gxlib.testing.fonts import box_font
+
+            pdfmetrics.registerFont(TTFont(font, io.BytesIO(box_font())))
+        else:
+            pdfmetrics.registerFont(UnicodeCIDFont(font))
     p = registry.get(gen.profile)
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(595, 842))
-    top, bottom, left, width = 800.0, 50.0, 25.0, 545.0
+    c = canvas.Canvas(buf, pagesize=(595, page_height))
+    top, bottom, left, width = page_height - 42.0, 50.0, 25.0, 545.0
     y = top
 
     def line(text: str, size: float = 10.5) -> None:
@@ -317,9 +343,13 @@ def render_pdf(gen: GeneratedReport) -> bytes:
         for w in widths:
             xs.append(xs[-1] + w)
         size = 6.5
+        # without rules, a character's width of gutter keeps columns apart
+        pad = 4 if rules else 4 + 2 * size
 
         def wrapped(cell: GCell) -> list[str]:
-            w = xs[cell.col + cell.colspan] - xs[cell.col] - 4
+            if cell.kind == "value":
+                return [cell.text]  # (numbers never wrap)
+            w = xs[cell.col + cell.colspan] - xs[cell.col] - pad
             per = max(int(w // size), 1)
             text = cell.text
             return [text[i : i + per] for i in range(0, len(text), per)] or [""]
@@ -329,32 +359,62 @@ def render_pdf(gen: GeneratedReport) -> bytes:
             need = len(wrapped(cell)) * (size + 1.5) + 5
             if cell.rowspan == 1:
                 heights[cell.row] = max(heights[cell.row], need)
-        rows = grid.rows()
-        r = 0
+
+        def turned(cell: GCell) -> bool:
+            """A stub spanning rows whose text fits its height when set running up."""
+            tall = sum(heights[cell.row : cell.row + cell.rowspan]) - 6
+            return (
+                turn_stubs
+                and cell.kind == "label"
+                and cell.rowspan > 2
+                and cell.col < stub
+                and len(cell.text) * size <= tall
+            )
+
+        # rows placed on pages: (page number in this table, top of the row)
+        placed: list[tuple[int, float]] = []
+        page_no, r = 0, 0
         while r < grid.n_rows:
-            # a page holds whole groups of rows: never split a cell that spans rows
             end = r + 1
-            for cell in grid.cells:
-                if cell.row < end and cell.row + cell.rowspan > end:
-                    end = cell.row + cell.rowspan
-            block = sum(heights[r:end])
-            if y - block < bottom and y < top:
-                c.showPage()
-                y = top
-            ys = [y]
+            if not break_rows:  # a page holds whole groups of rows: never split a cell
+                for cell in grid.cells:
+                    if cell.row < end and cell.row + cell.rowspan > end:
+                        end = cell.row + cell.rowspan
+            if y - sum(heights[r:end]) < bottom and y < top:
+                page_no, y = page_no + 1, top
             for k in range(r, end):
-                ys.append(ys[-1] - heights[k])
-            for k in range(r, end):
-                for cell in rows[k]:
-                    x0, x1 = xs[cell.col], xs[cell.col + cell.colspan]
-                    y0 = ys[cell.row - r]
-                    y1 = ys[cell.row - r + cell.rowspan]
-                    c.rect(x0, y1, x1 - x0, y0 - y1)
-                    c.setFont(font, size)
-                    for i, part in enumerate(wrapped(cell)):
-                        c.drawString(x0 + 2, y0 - (i + 1) * (size + 1.5) - 1, part)
-            y = ys[-1]
+                placed.append((page_no, y))
+                y -= heights[k]
             r = end
+        for page in range(page_no + 1):
+            if page:
+                c.showPage()
+            for cell in grid.cells:
+                rows = [k for k in range(cell.row, cell.row + cell.rowspan) if placed[k][0] == page]
+                if not rows:
+                    continue
+                x0, x1 = xs[cell.col], xs[cell.col + cell.colspan]
+                y0 = placed[rows[0]][1]
+                y1 = placed[rows[-1]][1] - heights[rows[-1]]
+                if rules:
+                    c.line(x0, y0, x0, y1)
+                    c.line(x1, y0, x1, y1)
+                    if rows[0] == cell.row:
+                        c.line(x0, y0, x1, y0)
+                    if rows[-1] == cell.row + cell.rowspan - 1:
+                        c.line(x0, y1, x1, y1)
+                if rows[0] != cell.row:
+                    continue  # the text is on the cell's first page
+                c.setFont(font, size)
+                if turned(cell):
+                    c.saveState()
+                    c.translate(x0 + (x1 - x0) / 2 + size / 2, y1 + 3)
+                    c.rotate(90)
+                    c.drawString(0, 0, cell.text)
+                    c.restoreState()
+                    continue
+                for i, part in enumerate(wrapped(cell)):
+                    c.drawString(x0 + 2, y0 - (i + 1) * (size + 1.5) - 1, part)
         y -= 8
 
     line(f"{gen.body}{gen.year}年政府信息公开工作年度报告", 14)
