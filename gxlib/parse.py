@@ -20,6 +20,7 @@ from gxlib.profiles import registry
 from gxlib.profiles.model import Profile
 from gxlib.readers import read_document
 from gxlib.report import Detection, Report, Section
+from gxlib.report_boundary import Boundary, second_report_start
 from gxlib.sections import find_sections
 
 _MAX_PATH_LEN = 1024
@@ -122,6 +123,15 @@ def parse_document(
     # Metadata first (its year is a weak prior for detection); section starts come later.
     meta = read_metadata(text, min(len(text), 2000))
     ranking = score_profiles(key_text, candidates, meta.year)
+    # Two reports in one text are never mixed: only the first is read (GX207).
+    top = chosen or next(p for p in candidates if p.id == ranking[0].profile)
+    boundary = second_report_start(text, top)
+    if boundary is not None:
+        diags.append(_several_reports(text, boundary))
+        text = text[: boundary.offset]
+        key_text, folding = fold_document(text)
+        meta = read_metadata(text, min(len(text), 2000))
+        ranking = score_profiles(key_text, candidates, meta.year)
     if chosen is None:
         best = ranking[0]
         chosen = next(p for p in candidates if p.id == best.profile)
@@ -195,6 +205,18 @@ def parse_document(
         report_id=report_id,
         kind=doc.kind,
         encoding=doc.encoding,
+    )
+
+
+def _several_reports(text: str, boundary: Boundary) -> Diagnostic:
+    start = text[boundary.offset : boundary.offset + 60].strip().split("\n")[0]
+    what = "title" if boundary.titled else "section headings starting again at"
+    return dg.make(
+        "GX207",
+        f"a second report starts at line {boundary.line} ({what} 「{start}」); only the text "
+        "before it was read",
+        location=Location(boundary.offset, boundary.line, len(start)),
+        data={"second_report_offset": boundary.offset},
     )
 
 

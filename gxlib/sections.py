@@ -34,8 +34,14 @@ class SectionSpan:
     line: int
 
 
-def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
-    candidates: list[tuple[int, int, float, int, int, str, int]] = []
+Candidate = tuple[int, int, float, int, int, str, int]
+"""A line that can be a section heading: (line start, section index, score, line end, line
+number, stripped text, indent)."""
+
+
+def heading_candidates(text: str, profile: Profile) -> list[Candidate]:
+    """Every line of ``text`` that can be a heading of one of ``profile``'s sections, scored."""
+    candidates: list[Candidate] = []
     pos = 0
     line_no = 1
     for raw in text.split("\n"):
@@ -49,7 +55,13 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
             candidates.append(
                 (start, idx, score, end, line_no - 1, s, len(raw) - len(raw.lstrip()))
             )
-    chosen = _best_chain(candidates)
+    return candidates
+
+
+def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
+    """The span of each of ``profile``'s sections in ``text`` (found, or placed between the
+    neighbours that were), from the best-scoring chain of heading candidates."""
+    chosen = _best_chain(heading_candidates(text, profile))
     spans: list[SectionSpan] = []
     by_idx = {c[1]: c for c in chosen}
     found_starts = sorted((c[0], c[1]) for c in chosen)
