@@ -87,9 +87,7 @@ def _extends(long: str, short: str) -> bool:
     """``long`` = higher-level place names + ``short``, which itself starts with a place?"""
     if len(short) < 4 or len(long) <= len(short) or not long.endswith(short):
         return False
-    return bool(
-        _PLACE_PREFIX.match(long[: -len(short)]) and _STARTS_WITH_PLACE.match(short)
-    )
+    return bool(_PLACE_PREFIX.match(long[: -len(short)]) and _STARTS_WITH_PLACE.match(short))
 
 
 def _canonical_bodies(keys: Iterable[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -189,9 +187,10 @@ def _compare(
     pair = f"{year} ({a.source or a.report_id}) and {year + 1} ({b.source or b.report_id})"
     try:
         ta, tb = a.table(table), b.table(table)
+        absent = forward not in ta.rows or over not in tb.rows
     except UnknownKeyError:
-        ta = tb = None
-    if ta is None or tb is None or forward not in ta.rows or over not in tb.rows:
+        absent = True
+    if absent:
         message = f"{body}: {table}/{forward} or {table}/{over} absent in {pair}: not checkable"
         return [
             ContinuityIssue(

@@ -15,9 +15,9 @@ of the text into a prefix and a suffix whose best heading chains
 The earliest such second chain marks the second report; its start moves back to the title line
 of the second report when one of the lines just before it is a report title
 (:func:`gxlib.metadata.is_title`; the nearest such line, so that the first report's last line
-is never taken for the start of the title). Cost: linear in the number of lines and of heading candidates
-(times the number of sections): two dynamic programs (best chain ending before, and starting
-after, each line), no search over pairs.
+is never taken for the start of the title). Cost: linear in the number of lines and of heading
+candidates (times the number of sections): two dynamic programs (best chain ending before, and
+starting after, each line), no search over pairs.
 """
 
 from __future__ import annotations

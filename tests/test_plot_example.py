@@ -22,7 +22,11 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 def test_plot_is_written_where_asked(tmp_path: Path) -> None:
     out = tmp_path / "plots" / "outcomes.png"
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), str(out)], capture_output=True, text=True, cwd=tmp_path, env=ENV
+        [sys.executable, str(SCRIPT), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=ENV,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert out.read_bytes().startswith(b"\x89PNG")
