@@ -21,7 +21,7 @@ from gxlib.profiles.model import Profile
 from gxlib.readers import read_document
 from gxlib.report import Detection, Report, Section
 from gxlib.report_boundary import Boundary, second_report_start
-from gxlib.sections import find_sections
+from gxlib.sections import find_sections, heading_candidates
 
 _MAX_PATH_LEN = 1024
 
@@ -125,7 +125,8 @@ def parse_document(
     ranking = score_profiles(key_text, candidates, meta.year)
     # Two reports in one text are never mixed: only the first is read (GX207).
     top = chosen or next(p for p in candidates if p.id == ranking[0].profile)
-    boundary = second_report_start(text, top)
+    headings = heading_candidates(text, top)
+    boundary = second_report_start(text, top, headings)
     if boundary is not None:
         diags.append(_several_reports(text, boundary))
         text = text[: boundary.offset]
@@ -151,7 +152,8 @@ def parse_document(
     score = next((c.score for c in ranking if c.profile == chosen.id), 0.0)
     detection = Detection(chosen.id, score, forced, tuple(ranking))
 
-    spans = find_sections(text, chosen)
+    # the candidates found for the boundary serve again when they are of this text and profile
+    spans = find_sections(text, chosen, headings if boundary is None and chosen is top else None)
     first = min((s.heading_start for s in spans if s.found), default=len(text))
     meta = read_metadata(text, first)
     if meta.body is None or meta.year is None:

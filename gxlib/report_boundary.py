@@ -23,6 +23,7 @@ starting after, each line), no search over pairs.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 
 from attrs import frozen
 
@@ -49,13 +50,21 @@ class Boundary:
     """True when the boundary is the second report's title line (else its first heading)."""
 
 
-def second_report_start(text: str, profile: Profile) -> Boundary | None:
-    """The start of a second report in ``text``, or None when the text holds one report."""
-    cands = sorted(heading_candidates(text, profile), key=lambda c: (c[0], c[1]))
+def second_report_start(
+    text: str, profile: Profile, candidates: list[Candidate] | None = None
+) -> Boundary | None:
+    """The start of a second report in ``text``, or None when the text holds one report.
+
+    ``candidates`` are ``heading_candidates(text, profile)`` when the caller has them."""
+    if candidates is None:
+        candidates = heading_candidates(text, profile)
     n_sections = len(profile.sections)
     need = max(2, (n_sections + 1) // 2)
-    if len(cands) < 2 * need:
-        return None
+    # the two chains share `need` sections: that many sections must have two candidates
+    per_section = Counter(c[1] for c in candidates)
+    if sum(1 for n in per_section.values() if n >= 2) < need:
+        return None  # the common case, decided without the chains
+    cands = sorted(candidates, key=lambda c: (c[0], c[1]))
     groups = _line_groups(cands)
     before = _best_before(cands, groups, n_sections)
     after = _best_from(cands, groups, n_sections)

@@ -58,10 +58,15 @@ def heading_candidates(text: str, profile: Profile) -> list[Candidate]:
     return candidates
 
 
-def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
+def find_sections(
+    text: str, profile: Profile, candidates: list[Candidate] | None = None
+) -> list[SectionSpan]:
     """The span of each of ``profile``'s sections in ``text`` (found, or placed between the
-    neighbours that were), from the best-scoring chain of heading candidates."""
-    chosen = _best_chain(heading_candidates(text, profile))
+    neighbours that were), from the best-scoring chain of heading candidates (``candidates``:
+    ``heading_candidates(text, profile)`` when the caller has them)."""
+    if candidates is None:
+        candidates = heading_candidates(text, profile)
+    chosen = _best_chain(candidates)
     spans: list[SectionSpan] = []
     by_idx = {c[1]: c for c in chosen}
     found_starts = sorted((c[0], c[1]) for c in chosen)
