@@ -6,7 +6,8 @@
 
 Figures: time to import gxlib and load the profiles; median time per report for text and HTML
 against the floor (reading and decoding the input) and, for HTML, pandas.read_html; how time
-grows with input size (1x, 10x, 100x); run-together rows of growing length; PDF pages.
+grows with input size (1x, 10x, 100x) and on hostile input (long digit runs, random bytes:
+10 KB, 100 KB, 1 MB); run-together rows of growing length; PDF pages.
 """
 
 from __future__ import annotations
@@ -179,6 +180,35 @@ def bench_growth(reps: int, gens: list) -> None:  # type: ignore[type-arg]
             print(
                 f"{label} {size / 1024:8.1f} KB ({size / size1:5.1f}x the input): "
                 f"{ms:8.2f} ms = {ms / t1:5.1f}x the time"
+            )
+
+
+def hostile(kind: str, size: int) -> str | bytes:
+    """Inputs that once took time quadratic in line length (issue 15 item 6), ``size`` bytes."""
+    import random
+
+    rnd = random.Random(size)
+    if kind == "random bytes":
+        return rnd.randbytes(size)
+    digits = "".join(rnd.choice("0123456789") for _ in range(size))
+    head = "三、收到和处理政府信息公开申请情况\n"
+    if kind == "digit run before a row label":
+        return head + digits + "（一）予以公开\n"
+    return head + digits + "\n"  # a digit run on a line of its own
+
+
+def bench_hostile_growth() -> None:
+    section("growth on hostile input: long digit runs and random bytes (linear: 10x in ~10x)")
+    for kind in ("digit run before a row label", "digit run line", "random bytes"):
+        base = None
+        for size in (10_000, 100_000, 1_000_000):
+            doc = hostile(kind, size)
+            parse = gxlib.parse_bytes if isinstance(doc, bytes) else gxlib.parse_text
+            ms = median_ms(lambda d=doc, f=parse: f(d), 3 if size < 1_000_000 else 1)  # type: ignore[misc]
+            base = base or ms / size
+            print(
+                f"{kind:<30} {size / 1024:7.0f} KB: {ms:9.1f} ms = {ms / size * 1000:6.2f} µs/byte "
+                f"({ms / size / base:4.1f}x the 10 KB rate)"
             )
 
 
@@ -384,6 +414,7 @@ def main() -> None:
             bench_html(reps, gens, Path(tmp))
     if "growth" in only:
         bench_growth(reps, gens)
+        bench_hostile_growth()
     if "runs" in only:
         bench_runs()
     if "pdf" in only:

@@ -1,16 +1,23 @@
 """Plot 依申请公开 outcomes of the bundled reports by year and by format, from one harmonised frame.
 
-python examples/harmonised_plot.py [OUT.png]     # default: harmonised.png in the current folder
+python examples/harmonised_plot.py [OUT.png]
+
+OUT.png defaults to harmonised.png in the current folder, unless that folder is inside this
+repository: then it goes to the system's temporary folder, so a run from a checkout never
+writes into the repository by accident.
 
 Needs matplotlib and pandas: ``pip install -e ".[examples]"``. The reports are those in
 examples/reports/ and tests/data/seeds/, of both national formats (gov-2019 and gov-2021);
 :func:`gxlib.harmonise` gives them shared keys, including gov-2021's (六)其他处理 summed into one
-``other`` row like gov-2019 prints it.
+``other`` row like gov-2019 prints it. Two files of the two folders are byte-identical copies:
+harmonise counts each report once (same ``report_id``) and warns about the copy (GX805).
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -47,7 +54,11 @@ def outcome_of(row: str) -> str | None:
 def outcomes_frame() -> object:
     paths = sorted(p for folder in SOURCES for p in folder.glob("*.txt"))
     reports = [gxlib.parse(p) for p in paths]
-    frame = gxlib.harmonise(reports)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", gxlib.DuplicateReportWarning)
+        frame = gxlib.harmonise(reports)
+    for w in caught:
+        print(f"note: {w.message}")
     frame = frame[(frame["table"] == "requests") & (frame["column"] == "total")].copy()
     frame["outcome"] = frame["row"].map(outcome_of)
     return frame[frame["outcome"].notna()]
@@ -81,8 +92,16 @@ def plot(out: Path) -> Path:
     return out
 
 
+def default_output(cwd: Path) -> Path:
+    """harmonised.png in ``cwd``, or in the temporary folder when ``cwd`` is in this repository."""
+    cwd = cwd.resolve()
+    if cwd == ROOT or ROOT in cwd.parents:
+        return Path(tempfile.gettempdir()) / "gxlib-examples" / "harmonised.png"
+    return cwd / "harmonised.png"
+
+
 def main(argv: list[str]) -> None:
-    out = plot(Path(argv[0]) if argv else Path("harmonised.png"))
+    out = plot(Path(argv[0]) if argv else default_output(Path.cwd()))
     print(f"wrote {out}")
 
 

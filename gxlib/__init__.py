@@ -13,6 +13,7 @@ from gxlib.batch import BatchError, parse_many
 from gxlib.diagnostics import Diagnostic
 from gxlib.document import Document, Location, Step
 from gxlib.errors import (
+    DuplicateReportWarning,
     GxlibError,
     InputNotFoundError,
     InputTooLargeError,
@@ -44,6 +45,7 @@ __all__ = [
     "ContinuityIssue",
     "Diagnostic",
     "Document",
+    "DuplicateReportWarning",
     "GxlibError",
     "InputNotFoundError",
     "InputTooLargeError",

@@ -138,6 +138,16 @@ CODES: dict[str, CodeInfo] = _codes(
         "which the row labels anchor; header text is often lost in copied text.",
         "Usually nothing to do; verify the column order against the original.",
     ),
+    CodeInfo(
+        "GX207",
+        "several-reports",
+        "error",
+        "The text holds more than one report",
+        "A second report starts in the text (a second title, the section headings starting "
+        "again, a second set of tables). Only the first report was read; nothing after the "
+        "boundary was used.",
+        "Split the file into one report per file and parse each.",
+    ),
     # -- labels ------------------------------------------------------------------------------
     CodeInfo(
         "GX301",
@@ -266,6 +276,33 @@ CODES: dict[str, CodeInfo] = _codes(
         "Carry-over could not be checked",
         "One side of the year-to-year carry-over is not a number (blank, missing...).",
         "Nothing to do, or fill in the cells.",
+    ),
+    CodeInfo(
+        "GX803",
+        "continuity-not-placed",
+        "warning",
+        "Report could not be placed for the carry-over check",
+        "The report's issuing body or year is unknown, or its body name (once normalised) "
+        "fits several bodies of the batch equally well, so it was compared with no report.",
+        "Supply body and year (attrs.evolve on report.metadata), or check the body names.",
+    ),
+    CodeInfo(
+        "GX804",
+        "continuity-no-neighbour",
+        "info",
+        "No report of the year before or after",
+        "No report of the same body for the previous or the next year is in the batch, so this "
+        "report's carry-over was compared with nothing (not found consistent).",
+        "Nothing to do, or add the neighbouring years' reports.",
+    ),
+    CodeInfo(
+        "GX805",
+        "duplicate-report",
+        "warning",
+        "The same report given twice",
+        "Two inputs have the same content (same report_id, the SHA-256 of the source); the "
+        "copy was dropped so that its values are counted once.",
+        "Nothing to do, or remove the copy from the inputs.",
     ),
     # -- readers ----------------------------------------------------------------------------
     CodeInfo(

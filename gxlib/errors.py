@@ -83,3 +83,9 @@ class StrictModeError(GxlibError):
         first = "; ".join(f"{d.code} {d.message}" for d in errors[:3])
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         super().__init__(f"{len(errors)} error diagnostic(s): {first}{more}")
+
+
+class DuplicateReportWarning(UserWarning):
+    """The same report (same ``report_id``) was given more than once; the copy was dropped.
+
+    The message starts with the diagnostic code ``GX805``."""

@@ -5,7 +5,8 @@
 * :func:`to_pandas` — tidy frame, or with ``wide=True`` one table as rows × columns.
 * :func:`diagnostics_frame` — one row per diagnostic, joinable on ``report_id``.
 * :func:`harmonise` — 2019 and 2021 reports in one comparable frame.
-* :func:`check_continuity` — 结转 of year N equals 上年结转 of year N+1 (needs no pandas).
+* :func:`check_continuity` — 结转 of year N equals 上年结转 of year N+1 (:mod:`gxlib.continuity`,
+  needs no pandas).
 
 pandas and pyarrow are imported inside the functions so that ``import gxlib`` stays light.
 """
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from gxlib.continuity import ContinuityIssue, check_continuity
+from gxlib.dedupe import unique_reports, warn_duplicate
 from gxlib.errors import MissingExtraError
 from gxlib.values import Number, Status
 
@@ -151,10 +154,13 @@ def _frame(recs: list[dict[str, Any]]) -> Any:
     return frame.astype(SCHEMA.dtypes())
 
 
-def _as_reports(reports: Report | Iterable[Report]) -> list[Report]:
+def _as_reports(reports: Report | Iterable[Report], unique: bool = True) -> list[Report]:
     from gxlib.report import Report
 
-    return [reports] if isinstance(reports, Report) else list(reports)
+    if isinstance(reports, Report):
+        return [reports]
+    # a copy of a report (same report_id) is dropped with a GX805 warning: never counted twice
+    return unique_reports(reports) if unique else list(reports)
 
 
 def to_pandas(
@@ -166,6 +172,8 @@ def to_pandas(
     ``wide=True`` (needs ``table=``): that table as printed — row keys down, column keys across,
     indexed by ``(report_id, row)``. A column of counts is ``Int64``; a column holding money is
     ``object`` with exact ``Decimal`` values. Cells without a number are ``<NA>``.
+    A report given twice (same ``report_id``, e.g. one file in two folders) is kept once, with a
+    :class:`gxlib.errors.DuplicateReportWarning` (GX805).
     """
     reps = _as_reports(reports)
     if not wide:
@@ -234,7 +242,7 @@ def diagnostics_frame(reports: Report | Iterable[Report]) -> Any:
     offset, cells (``table/row/column`` joined by ``;``). Join on ``report_id``."""
     pd = _pandas()
     recs: list[dict[str, Any]] = []
-    for report in _as_reports(reports):
+    for report in _as_reports(reports, unique=False):
         for d in report.diagnostics:
             loc = d.location
             recs.append(
@@ -316,9 +324,12 @@ def harmonise(
       whose value is the sum of the children when every child is a number; otherwise its
       value is ``<NA>`` and its status ``missing``. ``derived`` is True on such rows and
       ``note`` says how the row was made or why no sum exists.
+
+    Rows of a second source of one ``report_id`` (a copy) are dropped with a
+    :class:`gxlib.errors.DuplicateReportWarning` (GX805), so no value is counted twice.
     """
     pd = _pandas()
-    frame = data if isinstance(data, pd.DataFrame) else to_pandas(data)
+    frame = _unique_frame(data) if isinstance(data, pd.DataFrame) else to_pandas(data)
     presence = key_presence(profiles)
     groups = rollups(profiles)
     derived: list[dict[str, Any]] = []
@@ -355,6 +366,21 @@ def harmonise(
     return out
 
 
+def _unique_frame(frame: Any) -> Any:
+    """The tidy frame without the rows of a second source of one ``report_id`` (a copy)."""
+    pairs = frame[["report_id", "source"]].drop_duplicates()
+    pairs = pairs[pairs["report_id"].notna()]
+    copies = pairs[pairs["report_id"].duplicated()]
+    if copies.empty:
+        return frame
+    kept = pairs.drop_duplicates("report_id").set_index("report_id")["source"]
+    for rid, source in zip(copies["report_id"], copies["source"], strict=True):
+        warn_duplicate(str(rid), kept[rid], source)
+    drop = set(zip(copies["report_id"], copies["source"], strict=True))
+    mask = [(r, s) not in drop for r, s in zip(frame["report_id"], frame["source"], strict=True)]
+    return frame[mask]
+
+
 def _sum_row(
     by_cell: dict[tuple[Any, ...], dict[str, Any]],
     where: tuple[Any, ...],
@@ -386,100 +412,6 @@ def _number(text: Any) -> Number:
 
 
 # -- cross-document checks ----------------------------------------------------------------------
-
-CONTINUITY_CODE = "GX801"
-CONTINUITY_UNCHECKABLE = "GX802"
-
-
-@frozen
-class ContinuityIssue:
-    """A carry-over between two reports of one body that does not hold, or cannot be checked.
-
-    ``code`` is ``GX801`` (mismatch, error) or ``GX802`` (a value is not a number, info).
-    ``first`` is the report of ``year``, ``second`` the report of ``year + 1``.
-    """
-
-    code: str
-    severity: str
-    message: str
-    body: str
-    year: int
-    column: str
-    first_report_id: str | None
-    first_source: str | None
-    first_value: Number | None
-    second_report_id: str | None
-    second_source: str | None
-    second_value: Number | None
-
-
-def check_continuity(
-    reports: Iterable[Report],
-    table: str = "requests",
-    forward: str = "carried_forward",
-    over: str = "carried_over",
-) -> list[ContinuityIssue]:
-    """For reports of the same body in consecutive years, 结转下年度继续办理 (``carried_forward``)
-    of year N must equal 上年结转 (``carried_over``) of year N+1, column by column.
-
-    Reports without body or year cannot be placed and are skipped. Several reports of one body
-    and year (e.g. two copies) are each compared with each of the next year's."""
-    by_key: dict[tuple[str, int], list[Report]] = defaultdict(list)
-    for r in reports:
-        if r.metadata.body and r.metadata.year is not None:
-            by_key[(r.metadata.body, r.metadata.year)].append(r)
-    issues: list[ContinuityIssue] = []
-    for (body, year), firsts in sorted(by_key.items()):
-        seconds = by_key.get((body, year + 1), [])
-        for a in firsts:
-            for b in seconds:
-                issues.extend(_compare(a, b, body, year, table, forward, over))
-    return issues
-
-
-def _compare(
-    a: Report, b: Report, body: str, year: int, table: str, forward: str, over: str
-) -> list[ContinuityIssue]:
-    from gxlib.errors import UnknownKeyError
-
-    try:
-        ta, tb = a.table(table), b.table(table)
-    except UnknownKeyError:
-        return []
-    if forward not in ta.rows or over not in tb.rows:
-        return []
-    out: list[ContinuityIssue] = []
-    for col in (c for c in ta.columns if c in tb.columns):
-        ca, cb = ta.cell(forward, col), tb.cell(over, col)
-        where = (
-            f"{body}: {table}/{forward}/{col} of {year} ({a.source or a.report_id}) "
-            f"vs {table}/{over}/{col} of {year + 1} ({b.source or b.report_id})"
-        )
-        if ca.status != "number" or cb.status != "number":
-            code, severity = CONTINUITY_UNCHECKABLE, "info"
-            message = f"{where}: not checkable ({ca.status} / {cb.status})"
-        elif ca.value != cb.value:
-            code, severity = CONTINUITY_CODE, "error"
-            message = f"{where}: {ca.value} ≠ {cb.value}"
-        else:
-            continue
-        out.append(
-            ContinuityIssue(
-                code,
-                severity,
-                message,
-                body,
-                year,
-                col,
-                a.report_id,
-                a.source,
-                ca.value,
-                b.report_id,
-                b.source,
-                cb.value,
-            )
-        )
-    return out
 
 
 def continuity_frame(issues: Iterable[ContinuityIssue]) -> Any:

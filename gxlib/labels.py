@@ -69,13 +69,22 @@ class SectionLabels:
         self.by_key: dict[str, list[Label]] = defaultdict(list)
         for lab in labels:
             self.by_key[lab.loose].append(lab)
-        self._suffixes = sorted(
-            {lab.loose for lab in labels if lab.kind == "row"}, key=len, reverse=True
+        row_keys = {lab.loose for lab in labels if lab.kind == "row"}
+        # row labels by length, longest first: a compound's row label is found by one set
+        # lookup per length instead of one endswith per label
+        self._suffixes: tuple[tuple[int, frozenset[str]], ...] = tuple(
+            (n, frozenset(k for k in self.by_key if len(k) == n and k in row_keys))
+            for n in sorted({len(k) for k in row_keys if len(k) >= 2}, reverse=True)
         )
         # characters of tall stub labels, which PDF text layers print one per row
         self._stub_chars = frozenset("".join(lab.loose for lab in labels if lab.kind == "group"))
+        # a stub prefix is at most four pieces (_prefix_ok's depth), each a label or two
+        # characters: anything longer is refused before any slicing (long digit runs)
+        self._longest = max((len(k) for k in self.by_key), default=0)
+        self._max_prefix = 4 * max(self._longest, 2)
         self._cache: dict[str, Match | None] = {}
         self._forms: dict[str, tuple[str, ...]] | None = None
+        self._near: dict[int, list[_Near]] | None = None
 
     def forms_by_first_char(self) -> dict[str, tuple[str, ...]]:
         """Printed label forms by first character, longest first (for scanning dumps)."""
@@ -116,19 +125,17 @@ class SectionLabels:
             else:
                 how = "variant"
             return Match(labs, how)
-        for suffix in self._suffixes:
-            if (
-                2 <= len(suffix) < len(key)
-                and key.endswith(suffix)
-                and self._prefix_ok(key[: -len(suffix)])
-            ):
-                return Match(tuple(self.by_key[suffix]), "compound")
+        for n, suffixes in self._suffixes:
+            if n < len(key) and key[-n:] in suffixes and self._prefix_ok(key[:-n]):
+                return Match(tuple(self.by_key[key[-n:]]), "compound")
         return self._fuzzy(key)
 
     def _prefix_ok(self, prefix: str, depth: int = 0) -> bool:
         """Is ``prefix`` stub text: labels of this section, or up to two stub characters?"""
         if not prefix:
             return True
+        if len(prefix) > self._max_prefix:
+            return False
         if prefix in self.by_key:
             return True
         if depth >= 3:
@@ -141,7 +148,7 @@ class SectionLabels:
                 and self._prefix_ok(prefix[n:], depth + 1)
             ):
                 return True
-        for i in range(2, len(prefix) - 1):
+        for i in range(2, min(len(prefix) - 1, self._longest + 1)):
             if prefix[:i] in self.by_key and self._prefix_ok(prefix[i:], depth + 1):
                 return True
         return False
@@ -149,17 +156,17 @@ class SectionLabels:
     def _fuzzy(self, key: str) -> Match | None:
         # A typo never adds or drops a number: digits must agree exactly, so a value glued to
         # a label, or another item number, can't pass for a lost character.
+        near = self._near_lengths().get(len(key))
+        if not near:
+            return None  # no label is within its radius of this length (most junk lines)
         digits = _DIGITS.sub("", key)
+        kset = set(key)
         best: list[Label] = []
         best_d = 10**9
         second_d = 10**9
-        for loose, labs in self.by_key.items():
-            r = labs[0].radius
-            limit = max(r, 0)
-            if limit == 0 or abs(len(loose) - len(key)) > limit:
-                continue
-            if _DIGITS.sub("", loose) != digits:
-                continue
+        for loose, labs, limit, ldigits, chars in near:
+            if ldigits != digits or len(chars - kset) > limit:
+                continue  # within distance limit, at most limit of its characters are absent
             d = edit_distance(key, loose, limit)
             if d > limit:
                 continue
@@ -172,7 +179,22 @@ class SectionLabels:
             return Match(tuple(best), "fuzzy", best_d)
         return None
 
+    def _near_lengths(self) -> dict[int, list[_Near]]:
+        """Key length → the labels a key of that length can be a typo of (within radius)."""
+        if self._near is None:
+            near: dict[int, list[_Near]] = defaultdict(list)
+            for loose, labs in self.by_key.items():
+                limit = labs[0].radius
+                if limit <= 0:
+                    continue
+                entry = (loose, labs, limit, _DIGITS.sub("", loose), frozenset(loose))
+                for n in range(len(loose) - limit, len(loose) + limit + 1):
+                    near[n].append(entry)
+            self._near = dict(near)
+        return self._near
 
+
+_Near = tuple[str, list[Label], int, str, frozenset[str]]
 _MISS = object()
 _DIGITS = re.compile(r"\D")
 

@@ -20,6 +20,7 @@ _DATE_ISO = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|發布時間|发文日期|成文日期)\s*[:：]?\s*")
 _PERIOD = re.compile(r"(?:统计|數據|数据)[^。\n]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_BODY_NAME = re.compile(r"[\u4e00-\u9fff（）()·]{2,40}")
 _BODY_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{3,40}$")
 
 
@@ -64,6 +65,16 @@ def read_metadata(text: str, first_section_start: int) -> Metadata:
         if dm2:
             published = _mkdate(dm2)
     return Metadata(body=body, year=year, date=date, published=published, title=title)
+
+
+def is_title(text: str) -> bool:
+    """Does ``text`` start with a report title (on its first one or two non-empty lines)?
+
+    The issuing body must be a name (ideographs and brackets only), so a date, a signature or a
+    sentence before a title is not read as part of it."""
+    head = [ln.strip() for ln in text[:400].split("\n") if ln.strip()][:2]
+    m = _TITLE.match("".join(head))
+    return m is not None and _BODY_NAME.fullmatch(m.group("body").strip()) is not None
 
 
 def _mkdate(m: re.Match[str]) -> dt.date | None:

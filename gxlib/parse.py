@@ -21,7 +21,8 @@ from gxlib.profiles import registry
 from gxlib.profiles.model import Profile
 from gxlib.readers import read_document
 from gxlib.report import Detection, Report, Section
-from gxlib.sections import find_sections
+from gxlib.report_boundary import Boundary, second_report_start
+from gxlib.sections import find_sections, heading_candidates
 
 _MAX_PATH_LEN = 1024
 
@@ -156,6 +157,16 @@ def parse_document(
     # Metadata first (its year is a weak prior for detection); section starts come later.
     meta = read_metadata(text, min(len(text), 2000))
     ranking = score_profiles(key_text, candidates, meta.year)
+    # Two reports in one text are never mixed: only the first is read (GX207).
+    top = chosen or next(p for p in candidates if p.id == ranking[0].profile)
+    headings = heading_candidates(text, top)
+    boundary = second_report_start(text, top, headings)
+    if boundary is not None:
+        diags.append(_several_reports(text, boundary))
+        text = text[: boundary.offset]
+        key_text, folding = fold_document(text)
+        meta = read_metadata(text, min(len(text), 2000))
+        ranking = score_profiles(key_text, candidates, meta.year)
     if chosen is None:
         best = ranking[0]
         chosen = next(p for p in candidates if p.id == best.profile)
@@ -175,7 +186,8 @@ def parse_document(
     score = next((c.score for c in ranking if c.profile == chosen.id), 0.0)
     detection = Detection(chosen.id, score, forced, tuple(ranking))
 
-    spans = find_sections(text, chosen)
+    # the candidates found for the boundary serve again when they are of this text and profile
+    spans = find_sections(text, chosen, headings if boundary is None and chosen is top else None)
     first = min((s.heading_start for s in spans if s.found), default=len(text))
     meta = read_metadata(text, first)
     if meta.body is None or meta.year is None:
@@ -234,6 +246,18 @@ def parse_document(
 
 def _content_score(key_text: str, candidates: list[Profile]) -> float:
     return max((c.score for c in score_profiles(key_text, candidates, None)), default=0.0)
+
+
+def _several_reports(text: str, boundary: Boundary) -> Diagnostic:
+    start = text[boundary.offset : boundary.offset + 60].strip().split("\n")[0]
+    what = "title" if boundary.titled else "section headings starting again at"
+    return dg.make(
+        "GX207",
+        f"a second report starts at line {boundary.line} ({what} 「{start}」); only the text "
+        "before it was read",
+        location=Location(boundary.offset, boundary.line, len(start)),
+        data={"second_report_offset": boundary.offset},
+    )
 
 
 def _line_starts(text: str) -> list[int]:

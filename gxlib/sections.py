@@ -34,8 +34,14 @@ class SectionSpan:
     line: int
 
 
-def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
-    candidates: list[tuple[int, int, float, int, int, str, int]] = []
+Candidate = tuple[int, int, float, int, int, str, int]
+"""A line that can be a section heading: (line start, section index, score, line end, line
+number, stripped text, indent)."""
+
+
+def heading_candidates(text: str, profile: Profile) -> list[Candidate]:
+    """Every line of ``text`` that can be a heading of one of ``profile``'s sections, scored."""
+    candidates: list[Candidate] = []
     pos = 0
     line_no = 1
     for raw in text.split("\n"):
@@ -49,6 +55,17 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
             candidates.append(
                 (start, idx, score, end, line_no - 1, s, len(raw) - len(raw.lstrip()))
             )
+    return candidates
+
+
+def find_sections(
+    text: str, profile: Profile, candidates: list[Candidate] | None = None
+) -> list[SectionSpan]:
+    """The span of each of ``profile``'s sections in ``text`` (found, or placed between the
+    neighbours that were), from the best-scoring chain of heading candidates (``candidates``:
+    ``heading_candidates(text, profile)`` when the caller has them)."""
+    if candidates is None:
+        candidates = heading_candidates(text, profile)
     chosen = _best_chain(candidates)
     spans: list[SectionSpan] = []
     by_idx = {c[1]: c for c in chosen}

@@ -100,7 +100,9 @@ _UDEC_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _LEADING_ZERO = re.compile(r"0[0-9]+(?:\.[0-9]+)?")
 _DECIMAL_LIKE = re.compile(r"[0-9][0-9,]*\.[0-9]+")
 _DIGITS_COMMAS = re.compile(r"[0-9]+(?:,[0-9]+)+(?:\.[0-9]+)?")
-_DIGITS_WITH_SPACE = re.compile(r"[0-9.,]*[0-9][0-9.,]*(?:\s+[0-9.,]+)+")
+# The lookahead asks for a digit in the first chunk without the quadratic backtracking of
+# ``[0-9.,]*[0-9][0-9.,]*`` on a long digit run.
+_DIGITS_WITH_SPACE = re.compile(r"(?=[.,]*[0-9])[0-9.,]+(?:\s+[0-9.,]+)+")
 _DIGITS_ONLY = re.compile(r"[0-9]+")
 
 _MAX_DIGITS = 1000

@@ -97,8 +97,10 @@ def test_wide_view_is_the_printed_table(r2021: Report) -> None:
     assert list(wide.columns) == list(t.columns)
     assert all(str(d) == "Int64" for d in wide.dtypes)
     assert wide.loc["new", "total"] == r2021.value("requests", "new", "total")
-    both = gxlib.to_pandas([r2021, r2021], wide=True, table="requests")
+    with pytest.warns(gxlib.DuplicateReportWarning):
+        both = gxlib.to_pandas([r2021, r2021], wide=True, table="requests")
     assert both.index.names == ["report_id", "row"]
+    assert len(both) == len(t.rows)  # the copy is counted once
     with pytest.raises(ValueError, match="table="):
         gxlib.to_pandas(r2021, wide=True)
 
@@ -188,9 +190,12 @@ def test_continuity_holds_and_fires_on_a_mismatch(r2021: Report) -> None:
     assert issue.first_report_id == r2021.report_id and issue.second_report_id == "next-bad"
     assert issue.first_value == forward and issue.second_value == forward + 3
     assert "next-bad.txt" in issue.message and str(r2021.source) in issue.message
-    # another body, or a gap year, is not compared
+    # another body, or a gap year, is not compared, and says so (GX804), never []
     other_body = attrs.evolve(bad, metadata=attrs.evolve(bad.metadata, body="某某县"))
-    assert gxlib.check_continuity([r2021, other_body]) == []
+    got = gxlib.check_continuity([r2021, other_body])
+    assert sorted((i.code, i.first_report_id) for i in got) == sorted(
+        [("GX804", r2021.report_id), ("GX804", "next-bad")]
+    )
 
 
 def test_continuity_not_checkable_is_reported_not_passed(r2021: Report) -> None:
@@ -212,3 +217,74 @@ def test_without_pandas_the_error_names_the_extra(
     with pytest.raises(gxlib.MissingExtraError, match=r"gxlib\[pandas\]"):
         gxlib.to_pandas(r2021)
     assert r2021._repr_html_() is None  # Jupyter then shows repr()
+
+
+def _as_body(report: Report, body: str | None, year: int | None = None) -> Report:
+    meta = attrs.evolve(report.metadata, body=body)
+    if year is not None:
+        meta = attrs.evolve(meta, year=year)
+    return attrs.evolve(report, metadata=meta)
+
+
+def test_issue15_19_body_written_two_ways_is_paired(r2021: Report) -> None:
+    forward = r2021.value("requests", "carried_forward", "total")
+    assert isinstance(forward, int)
+    first = _as_body(r2021, "洪泽区人民政府")
+    bad = _as_body(_next_year(r2021, "nb", total=forward + 1), "淮安市 洪泽区人民政府")
+    issues = gxlib.check_continuity([first, bad])
+    assert [(i.code, i.column) for i in issues] == [("GX801", "total")]
+    assert issues[0].body == "淮安市 洪泽区人民政府"  # the fuller spelling names the body
+    good = _as_body(_next_year(r2021, "ng"), "淮安市洪泽区人民政府")
+    assert gxlib.check_continuity([first, good]) == []
+
+
+def test_issue15_19_same_body_rule() -> None:
+    from gxlib.continuity import body_key, same_body
+
+    def same(a: str, b: str) -> bool:
+        return same_body(body_key(a), body_key(b))
+
+    assert same("淮安市洪泽区人民政府", "洪泽区人民政府")
+    assert same("江苏省淮安市洪泽区人民政府", "洪泽区人民政府")
+    assert same("聊城市人民政府 办公室", "聊城市人民政府办公室")
+    assert not same("淮安市人民政府", "人民政府")  # the short name must start with a place
+    assert not same("淮安市洪泽区人民政府", "洪泽区人民政府办公室")
+    assert not same("淮安市洪泽区人民政府", "泽区人民政府")  # the extra text must be places
+
+
+def test_issue15_19_unpairable_reports_are_reported(r2021: Report) -> None:
+    no_body = _as_body(r2021, None)
+    nxt = _next_year(r2021, "n1")
+    got = gxlib.check_continuity([no_body, nxt])
+    codes = sorted((i.code, i.first_report_id) for i in got)
+    assert codes == [("GX803", r2021.report_id), ("GX804", "n1")]
+    assert "issuing body unknown" in next(i.message for i in got if i.code == "GX803")
+    # a short name that two different bodies extend is ambiguous, not guessed
+    a = _as_body(r2021, "甲市洪泽区人民政府")
+    b = _as_body(_next_year(r2021, "n2"), "乙市洪泽区人民政府")
+    c = _as_body(_next_year(r2021, "n3"), "洪泽区人民政府", year=(r2021.metadata.year or 0) + 2)
+    got = gxlib.check_continuity([a, b, c])
+    assert [i.code for i in got if i.first_report_id == "n3"] == ["GX803"]
+    assert all(i.code != "GX801" for i in got)
+    # a pair whose table is absent is not checkable, never silently consistent
+    empty = attrs.evolve(_next_year(r2021, "n4"), tables=())
+    got = gxlib.check_continuity([r2021, empty])
+    assert [i.code for i in got] == ["GX802"]
+
+
+def test_issue15_20_copies_are_counted_once(r2019: Report, r2021: Report) -> None:
+    copy = attrs.evolve(r2019, source="elsewhere/zibo-2020.txt")
+    with pytest.warns(gxlib.DuplicateReportWarning, match="GX805.*elsewhere/zibo-2020.txt"):
+        tidy = gxlib.to_pandas([r2019, r2021, copy])
+    assert set(tidy["source"]) == {r2019.source, r2021.source}
+    assert len(tidy) == len(gxlib.to_pandas([r2019, r2021]))
+    # a frame holding a copy (frames concatenated) is deduplicated by harmonise too
+    both = pd.concat([gxlib.to_pandas(r2019), gxlib.to_pandas(copy)], ignore_index=True)
+    with pytest.warns(gxlib.DuplicateReportWarning, match="GX805"):
+        h = gxlib.harmonise(both)
+    assert set(h["source"]) == {r2019.source}
+    assert len(h) == len(gxlib.harmonise(gxlib.to_pandas(r2019)))
+    with pytest.warns(gxlib.DuplicateReportWarning):
+        assert gxlib.check_continuity([r2021, attrs.evolve(r2021, source="b.txt")]) == [
+            i for i in gxlib.check_continuity([r2021]) if i.code != "GX801"
+        ]

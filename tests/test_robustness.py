@@ -3,6 +3,8 @@ wrong cell, and nothing hangs."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -158,3 +160,61 @@ def test_long_lines_and_many_lines_do_not_hang() -> None:
     gxlib.parse_text("|" * 200_000)
     gxlib.parse_text("\t\n" * 100_000)
     gxlib.parse_text("0 " * 100_000)
+
+
+def _digits(n: int) -> str:
+    import random
+
+    rnd = random.Random(n)
+    return "".join(rnd.choice("0123456789") for _ in range(n))
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["{d}（一）予以公开", "（一）予以公开{d}", "{d}", "{s}"],
+)
+def test_issue15_6_long_digit_runs_are_read_in_linear_time(shape: str) -> None:
+    # 200 KB: minutes each before the fix (quadratic in the run's length), well under a second
+    # now; no time is asserted, a hang is the failure.
+    d = _digits(200_000)
+    spaced = " ".join(d[i : i + 3] for i in range(0, len(d), 3))
+    text = "三、收到和处理政府信息公开申请情况\n" + shape.format(d=d, s=spaced) + "\n"
+    report = gxlib.parse_text(text, profile="gov-2021")
+    assert report.value("requests", "granted", "total") is None  # no number made up
+
+
+def test_issue15_6_random_bytes_and_junk_lines_are_linear() -> None:
+    import random
+
+    rnd = random.Random(6)
+    with contextlib.suppress(gxlib.UnsupportedInputError):  # refused at once as binary data
+        gxlib.parse_bytes(rnd.randbytes(200_000))
+    # bytes without control characters are not refused: they are decoded and searched
+    gxlib.parse_bytes(bytes(rnd.randrange(0x20, 0x100) for _ in range(200_000)))
+    junk = "".join(rnd.choice("0123456789（一）、. 予以公开\n") for _ in range(200_000))
+    gxlib.parse_text(junk)
+
+
+def test_issue15_6_stub_prefix_check_is_bounded() -> None:
+    # A stub prefix is at most four pieces (labels or two characters): the number of label
+    # lookups does not grow with the prefix's length (it was one per character).
+    from gxlib.labels import compile_labels
+
+    labels = compile_labels(profiles.get("gov-2021"))["requests"]
+
+    class Counting(dict):  # type: ignore[type-arg]
+        lookups = 0
+
+        def __contains__(self, key: object) -> bool:
+            Counting.lookups += 1
+            return super().__contains__(key)
+
+    original = labels.by_key
+    labels.by_key = Counting(original)  # type: ignore[assignment]
+    try:
+        for n in (1_000, 100_000):
+            Counting.lookups = 0
+            assert labels._prefix_ok(_digits(n)) is False
+            assert Counting.lookups <= 50, (n, Counting.lookups)
+    finally:
+        labels.by_key = original
