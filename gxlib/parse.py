@@ -12,6 +12,8 @@ from gxlib.detect import score_profiles
 from gxlib.diagnostics import Diagnostic
 from gxlib.document import Document, Location
 from gxlib.errors import GxlibError, StrictModeError, UnreadableInputError
+from gxlib.factchecks import check_facts
+from gxlib.facts import read_facts
 from gxlib.extract import SectionTokens, read_tables, section_tokens, value_predicate
 from gxlib.labels import compile_labels
 from gxlib.metadata import read_metadata
@@ -178,6 +180,9 @@ def parse_document(
             )
     tables = list(read_tables(chosen, by_section, diags))
     diags.extend(check_tables(chosen, tables))
+    facts, fact_diags = read_facts(doc, chosen, line_at)
+    diags.extend(fact_diags)
+    diags.extend(check_facts(chosen, facts, tables))
 
     steps = (*doc.steps, *folding)
     for step in doc.steps:
@@ -195,6 +200,7 @@ def parse_document(
         report_id=report_id,
         kind=doc.kind,
         encoding=doc.encoding,
+        facts=facts,
     )
 
 
