@@ -27,10 +27,12 @@ from gxlib.frames import (
     ContinuityIssue,
     check_continuity,
     diagnostics_frame,
+    facts_frame,
     harmonise,
     to_pandas,
 )
 from gxlib.parse import parse, parse_bytes, parse_document, parse_text
+from gxlib.facts import Fact, Statement
 from gxlib.report import Cell, Metadata, Report, Section, Table
 
 __version__ = "0.1.0"
@@ -42,6 +44,7 @@ __all__ = [
     "ContinuityIssue",
     "Diagnostic",
     "Document",
+    "Fact",
     "GxlibError",
     "InputTooLargeError",
     "Location",
@@ -50,6 +53,7 @@ __all__ = [
     "ProfileError",
     "Report",
     "Section",
+    "Statement",
     "Step",
     "StrictModeError",
     "Table",
@@ -60,6 +64,7 @@ __all__ = [
     "check_continuity",
     "diagnostics",
     "diagnostics_frame",
+    "facts_frame",
     "harmonise",
     "parse",
     "parse_bytes",

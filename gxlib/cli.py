@@ -72,11 +72,39 @@ def format_tables(report: Report, out: TextIO) -> None:
                 shown = str(c.value) if c.status == "number" else _STATUS_MARK.get(c.status, "?")
                 vals.append(f"{shown:>14}")
             out.write(f"  {row:<{width}}" + "".join(vals) + "\n")
+    format_facts(report, out)
     if report.diagnostics:
         out.write("\ndiagnostics:\n")
         for d in report.diagnostics:
             out.write(f"  {d.code} {d.severity:<7} {d.message}\n")
     out.write("\n")
+
+
+def format_facts(report: Report, out: TextIO) -> None:
+    """The facts the prose states, one line each: key, value (~ candidates), qualifier, line."""
+    if not report.facts:
+        return
+    out.write("\nfacts (prose):\n")
+    width = max(len(f.key) for f in report.facts)
+    for f in report.facts:
+        if f.status == "number":
+            shown = f"{f.value}" + ("" if f.qualifier == "exact" else f" ({f.qualifier})")
+        else:
+            shown = "~ " + " | ".join(str(v) for v in f.candidates)
+        line = f"line {f.location.line}" if f.location else ""
+        out.write(f"  {f.key:<{width}}  {shown:<20} {line}\n")
+
+
+def _write_fact_rows(report: Report, out: TextIO, state: dict[str, Any], header: bool) -> None:
+    """``-f facts``: CSV, one row per stated fact (columns gxlib.frames.FACT_COLUMNS)."""
+    from gxlib.frames import FACT_COLUMNS, fact_records
+
+    if "facts" not in state:
+        state["facts"] = csv.DictWriter(out, fieldnames=list(FACT_COLUMNS))
+        if header:
+            state["facts"].writeheader()
+    for r in fact_records(report):
+        state["facts"].writerow({k: ("" if v is None else v) for k, v in r.items()})
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -224,6 +252,7 @@ def _write_reports(
 ) -> int:
     failed = 0
     writer: Any = None
+    fact_state: dict[str, Any] = {}
     summary = _Summary(skipped)
     progress = _Progress(len(paths))
     try:
@@ -247,6 +276,8 @@ def _write_reports(
                 out.write(report.to_json(indent=2) + "\n")
             elif args.format == "jsonl":
                 out.write(report.to_json() + "\n")
+            elif args.format == "facts":
+                _write_fact_rows(report, out, fact_state, header)
             elif args.format == "csv":
                 records = report.to_records()
                 if writer is None and records:
@@ -378,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files, folders or globs")
     p.add_argument("-r", "--recursive", action="store_true")
     p.add_argument(
-        "-f", "--format", choices=["table", "json", "jsonl", "csv", "parquet"], default="table"
+        "-f", "--format", choices=["table", "json", "jsonl", "csv", "facts", "parquet"], default="table"
     )
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.add_argument("--profile", help="force a profile id (default: detect)")

@@ -195,6 +195,12 @@ class Report:
 
         return report_to_pandas(self, wide=wide, table=table)
 
+    def facts_to_pandas(self) -> Any:
+        """The facts the prose states, one row each (see :func:`gxlib.frames.facts_frame`)."""
+        from gxlib.frames import facts_frame
+
+        return facts_frame(self)
+
     def _repr_html_(self) -> str | None:
         from gxlib.frames import report_html
 
