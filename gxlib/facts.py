@@ -38,7 +38,7 @@ from attrs import frozen
 from gxlib import diagnostics as dg
 from gxlib.diagnostics import Diagnostic
 from gxlib.document import Document, Location
-from gxlib.normalize import canonical
+from gxlib._t2s import T2S
 from gxlib.profiles.model import FactSpec, FactSyntax, Profile
 from gxlib.values import Number
 
@@ -101,8 +101,10 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_CHARS = "".join(_CN_DIGIT) + "".join(_CN_SMALL) + "".join(_CN_BIG)
-_ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[万亿]?"
-_NUMBER = rf"(?<![\d.,]){_ARABIC}(?![\d.])|(?<![{_CN_CHARS}])[{_CN_CHARS}]+"
+_ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[万亿]?(?![\d.])"
+# Starts with a character class, so the regex engine skips quickly to candidate positions; a
+# match that starts inside a longer number is refused afterwards (:func:`_admissible`).
+_NUMBER = rf"{_ARABIC}|[{_CN_CHARS}]+"
 
 
 def _chinese(text: str) -> int | None:
@@ -168,10 +170,12 @@ def _alt(words: tuple[str, ...]) -> str:
 
 def expand(regex: str, spec: FactSpec, syntax: FactSyntax) -> str:
     """A phrasing's regex with its macros ({num}, {unit}, {gap}) expanded."""
-    before = _alt((*syntax.approximate_before, *syntax.at_least_before))
-    num = (
-        f"(?P<pre>{before})?(?P<num>{_NUMBER})(?P<post>{_alt(syntax.approximate_after)})?"
-    )
+    # words before the number are looked up after matching (_qualifier): an optional group in
+    # front would cost a test at every position of the document
+    num = f"(?P<num>{_NUMBER})(?P<post>{_alt(syntax.approximate_after)})?"
+    if not regex.startswith("{num}"):
+        before = _alt((*syntax.approximate_before, *syntax.at_least_before))
+        num = f"(?:{before})?" + num
     after = _alt((*syntax.approximate_after_unit, *syntax.at_least_after_unit))
     unit = f"(?P<unit>{_alt(spec.units)})(?P<after>{after})?"
     gap = f"[^。;!?,()\\n]{{0,{syntax.gap}}}?"
@@ -197,6 +201,8 @@ class _Guards:
     parts: re.Pattern[str]
     approx: frozenset[str]
     at_least: frozenset[str]
+    before: tuple[str, ...]
+    """Qualifier words written before a number, longest first."""
 
 
 @lru_cache(maxsize=64)
@@ -218,73 +224,163 @@ def _compiled(profile: Profile) -> tuple[tuple[_Compiled, ...], _Guards]:
         approx=frozenset((*syn.approximate_before, *syn.approximate_after,
                           *syn.approximate_after_unit)),  # fmt: skip
         at_least=frozenset((*syn.at_least_before, *syn.at_least_after_unit)),
+        before=tuple(
+            sorted((*syn.approximate_before, *syn.at_least_before), key=len, reverse=True)
+        ),
     )
     return tuple(out), guards
 
 
 # -- prose ---------------------------------------------------------------------------------------
 
-_RAW_END = re.compile("[。｡;；﹔!！?？]")
-_CANON_END = re.compile("[。;!?]")
+# Folding for reading prose, one character for one (so offsets stay those of the document):
+# compatibility forms whose NFKC is one character (full-width digits and punctuation), the
+# package's Traditional → Simplified table, quote variants. Characters NFKC expands to several
+# are left alone. Blocks scanned: Latin-1, general punctuation, CJK symbols and compatibility,
+# compatibility ideographs, half-/full-width forms.
+_FOLD_BLOCKS = ((0x00A0, 0x0100), (0x2000, 0x2070), (0x3000, 0x3040), (0x3200, 0x3400),
+                (0xF900, 0xFB00), (0xFE30, 0xFE70), (0xFF00, 0xFFF0))  # fmt: skip
+_QUOTES = "“”„‟「」『』〝〞＂'‘’"
+_COMMON = "，（）：；！？"  # most frequent folds, done by str.replace at C speed
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> tuple[dict[str, str], re.Pattern[str]]:
+    import unicodedata
+
+    table: dict[str, str] = {}
+    for lo, hi in _FOLD_BLOCKS:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            k = unicodedata.normalize("NFKC", ch)
+            if k != ch and len(k) == 1:
+                table[ch] = T2S.get(k, k)
+    for t, simp in T2S.items():
+        table[t] = simp
+    for q in _QUOTES:
+        table[q] = '"'
+    for ch in _COMMON:
+        table.pop(ch, None)
+    return table, re.compile("[" + re.escape("".join(sorted(table))) + "]")
+
+
+def _fold(text: str) -> str:
+    table, rx = _fold_table()
+    for ch in _COMMON:
+        if ch in text:
+            text = text.replace(ch, unicodedata_nfkc(ch))
+    return rx.sub(lambda m: table[m.group()], text)
+
+
+@lru_cache(maxsize=16)
+def unicodedata_nfkc(ch: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", ch)
+
+
+# Dropped before searching: spaces within lines, and pinyin glosses after Han characters.
+# (Spaces between two printed characters only: indentation and the spaces around table pipes
+# never split a phrasing, and skipping them keeps the offset map short.)
+_SPACES = re.compile(r"(?<=[^\s|])[ \t\r\f\v]+(?=[^\s|])")
+_GLOSS = re.compile(r"\([a-zA-Z\u00c0-\u024f\u1e3f]{1,8}\)")
+_ENDS = "。;!?\n"
+
+
+@frozen
+class _Prose:
+    """The document folded for reading (:func:`_fold`, spaces and glosses dropped), with the
+    map from its offsets back to the document's."""
+
+    text: str
+    clean_starts: list[int]
+    raw_starts: list[int]
+
+    def raw(self, i: int) -> int:
+        k = bisect.bisect_right(self.clean_starts, i) - 1
+        return self.raw_starts[k] + (i - self.clean_starts[k])
+
+
+def _prepare(text: str) -> _Prose:
+    folded = _fold(text)
+    parts: list[str] = []
+    clean_starts = [0]
+    raw_starts = [0]
+    at = 0
+    length = 0
+    drops = [(m.start(), m.end()) for m in _SPACES.finditer(folded)]
+    if "(" in folded:
+        # a gloss follows a Han character, possibly after a space (dropped too)
+        glosses = [
+            (m.start(), m.end())
+            for m in _GLOSS.finditer(folded)
+            if m.start() and "\u3400" <= folded[m.start() - 1] <= "\u9fff"
+            or m.start() > 1 and folded[m.start() - 1] == " "
+            and "\u3400" <= folded[m.start() - 2] <= "\u9fff"
+        ]
+        if glosses:
+            drops = sorted(drops + glosses)
+    for start, end in drops:
+        if start < at:
+            continue
+        parts.append(folded[at:start])
+        length += start - at
+        at = end
+        clean_starts.append(length)
+        raw_starts.append(at)
+    parts.append(folded[at:])
+    return _Prose("".join(parts), clean_starts, raw_starts)
 
 
 @frozen
 class _Sentence:
-    canon_start: int  # offset in the joined canonical prose
+    start: int  # in the prepared text
     canon: str
     raw: str
     location: Location
 
 
-def _prose(doc: Document, line_at: Callable[[int], int]) -> list[_Sentence]:
-    """The document's sentences outside tables, each with its canonical form."""
-    text = doc.text
-    skip = sorted((g.start, g.end) for g in doc.grids)
-    starts = [s for s, _ in skip]
-    out: list[_Sentence] = []
-    pos = 0
-    joined = 0
-    n = len(text)
-    while pos < n:
-        end = text.find("\n", pos)
-        if end < 0:
-            end = n
-        line = text[pos:end]
-        start = pos
-        pos = end + 1
-        if not line.strip() or line.count("|") >= 2 or line.count("\t") >= 2:
-            continue
-        if skip:
-            i = bisect.bisect_right(starts, start) - 1
-            if i >= 0 and skip[i][0] <= start < skip[i][1]:
-                continue
-        canon_line = canonical(line)
-        canon_parts = [p for p in _split(canon_line, _CANON_END) if p[1]]
-        raw_parts = [p for p in _split(line, _RAW_END) if p[1].strip()]
-        same = len(raw_parts) == len(canon_parts)
-        for k, (_, canon) in enumerate(canon_parts):
-            if same:
-                off, raw = raw_parts[k]
-                lead = len(raw) - len(raw.lstrip())
-                raw = raw.strip()
-                loc = Location(start + off + lead, line_at(start), len(raw))
-            else:  # the line's sentences could not be paired: the line is the location
-                raw = line.strip()
-                loc = Location(start + line.index(raw[:1]), line_at(start), len(raw))
-            out.append(_Sentence(joined, canon, raw, loc))
-            joined += len(canon) + 1
-    return out
+class _Sentences:
+    """Sentences of the prepared text around matches, found on demand (matches are few)."""
 
+    def __init__(self, doc: Document, prose: _Prose, line_at: Callable[[int], int]) -> None:
+        self.doc = doc
+        self.prose = prose
+        self.line_at = line_at
+        self.cache: dict[int, _Sentence | None] = {}
+        self.grids = sorted((g.start, g.end) for g in doc.grids)
+        self.grid_starts = [s for s, _ in self.grids]
 
-def _split(text: str, ends: re.Pattern[str]) -> list[tuple[int, str]]:
-    parts: list[tuple[int, str]] = []
-    at = 0
-    for m in ends.finditer(text):
-        parts.append((at, text[at : m.end()]))
-        at = m.end()
-    if at < len(text):
-        parts.append((at, text[at:]))
-    return parts
+    def around(self, pos: int) -> _Sentence | None:
+        """The sentence holding ``pos``, or None when it lies in a table."""
+        t = self.prose.text
+        start = max(t.rfind(ch, 0, pos) for ch in _ENDS) + 1
+        if start in self.cache:
+            return self.cache[start]
+        ends = [i for i in (t.find(ch, pos) for ch in _ENDS) if i >= 0]
+        end = min(ends) + 1 if ends else len(t)
+        sentence = self._make(start, end)
+        self.cache[start] = sentence
+        return sentence
+
+    def _make(self, start: int, end: int) -> _Sentence | None:
+        text = self.doc.text
+        raw_start = self.prose.raw(start)
+        raw_end = self.prose.raw(max(start, end - 1)) + 1
+        if self.grids:
+            i = bisect.bisect_right(self.grid_starts, raw_start) - 1
+            if i >= 0 and self.grids[i][0] <= raw_start < self.grids[i][1]:
+                return None
+        line_start = text.rfind("\n", 0, raw_start) + 1
+        line_end = text.find("\n", raw_start)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if line.count("|") >= 2 or line.count("\t") >= 2:
+            return None  # a row of table cells
+        raw = text[raw_start:raw_end]
+        lead = len(raw) - len(raw.lstrip())
+        raw = raw.strip()
+        loc = Location(raw_start + lead, self.line_at(raw_start + lead), len(raw))
+        return _Sentence(start, self.prose.text[start:end], raw, loc)
 
 
 def read_facts(
@@ -295,14 +391,12 @@ def read_facts(
     Returns the facts stated (in the profile's order; keys not stated are absent) and the
     diagnostics of reading them (``GX901`` ambiguous, ``GX904`` number not readable).
     """
-    if not profile.facts:
+    if not profile.facts or not doc.text:
         return (), []
     specs, guards = _compiled(profile)
-    sentences = _prose(doc, line_at)
-    if not sentences:
-        return (), []
-    joined = "\n".join(s.canon for s in sentences)
-    starts = [s.canon_start for s in sentences]
+    prose = _prepare(doc.text)
+    joined = prose.text
+    sentences = _Sentences(doc, prose, line_at)
     factors = {u.text: Decimal(u.factor) for u in profile.values.money_units}
     diags: list[Diagnostic] = []
     facts: list[Fact] = []
@@ -311,8 +405,8 @@ def read_facts(
         seen: set[tuple[int, int]] = set()
         for pid, rx in c.numbers:
             for m in rx.finditer(joined):
-                s = sentences[bisect.bisect_right(starts, m.start()) - 1]
-                if not _admissible(m, s, c, guards, num_start=m.start("num")):
+                s = sentences.around(m.start())
+                if s is None or not _admissible(m, s, c, guards, num_start=m.start("num")):
                     continue
                 span = (m.start("num"), m.end("num"))
                 if span in seen:
@@ -334,12 +428,12 @@ def read_facts(
                 )
         for pid, rx in c.negations:
             for m in rx.finditer(joined):
-                s = sentences[bisect.bisect_right(starts, m.start()) - 1]
-                if not _admissible(m, s, c, guards, num_start=m.end()):
+                s = sentences.around(m.start())
+                if s is None or not _admissible(m, s, c, guards, num_start=m.end()):
                     continue
-                if (-1, s.canon_start) in seen:  # one zero per sentence
+                if (-1, s.start) in seen:  # one zero per sentence
                     continue
-                seen.add((-1, s.canon_start))
+                seen.add((-1, s.start))
                 zero: Number = Decimal(0) if c.spec.kind == "money" else 0
                 found.append(Statement(zero, "exact", s.raw, s.location, pid))
         if found:
@@ -357,10 +451,20 @@ def _admissible(
     """The phrasing states the fact itself: not a change or share, not a part, not per channel."""
     if "\n" in m.group(0):
         return False
+    if num_start < m.end() and num_start > 0:  # a number pattern: not inside a longer number
+        text = m.string
+        prev = text[num_start - 1]
+        if text[num_start] in _CN_CHARS:
+            if prev in _CN_CHARS:
+                return False
+        elif prev in "0123456789." or (
+            prev == "," and num_start > 1 and text[num_start - 2] in "0123456789"
+        ):
+            return False
     if guards.reject.search(m.string, m.start(), num_start):
         return False
-    rel_start = m.start() - s.canon_start
-    rel_end = m.end() - s.canon_start
+    rel_start = m.start() - s.start
+    rel_end = m.end() - s.start
     if guards.parts.search(s.canon, 0, rel_start):
         return False
     if c.exclude is not None:
@@ -385,7 +489,9 @@ def _value(m: re.Match[str], spec: FactSpec, factors: dict[str, Decimal]) -> Num
 
 
 def _qualifier(m: re.Match[str], guards: _Guards) -> Qualifier:
-    words = [w for w in (m["pre"], m["post"], m["after"]) if w]
+    start = m.start("num")
+    pre = next((w for w in guards.before if m.string.startswith(w, start - len(w))), None)
+    words = [w for w in (pre, m["post"], m["after"]) if w]
     if any(w in guards.at_least for w in words):
         return "at_least"
     if any(w in guards.approx for w in words):
