@@ -22,6 +22,7 @@ from gxlib.errors import (
     UnknownProfileError,
     UnreadableInputError,
 )
+from gxlib.facts import Fact, Statement
 from gxlib.frames import (
     SCHEMA,
     ContinuityIssue,
@@ -32,7 +33,6 @@ from gxlib.frames import (
     to_pandas,
 )
 from gxlib.parse import parse, parse_bytes, parse_document, parse_text
-from gxlib.facts import Fact, Statement
 from gxlib.report import Cell, Metadata, Report, Section, Table
 
 __version__ = "0.1.0"

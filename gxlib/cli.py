@@ -409,7 +409,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files, folders or globs")
     p.add_argument("-r", "--recursive", action="store_true")
     p.add_argument(
-        "-f", "--format", choices=["table", "json", "jsonl", "csv", "facts", "parquet"], default="table"
+        "-f",
+        "--format",
+        choices=["table", "json", "jsonl", "csv", "facts", "parquet"],
+        default="table",
     )
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.add_argument("--profile", help="force a profile id (default: detect)")

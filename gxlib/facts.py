@@ -36,9 +36,9 @@ from typing import Literal
 from attrs import frozen
 
 from gxlib import diagnostics as dg
+from gxlib._t2s import T2S
 from gxlib.diagnostics import Diagnostic
 from gxlib.document import Document, Location
-from gxlib._t2s import T2S
 from gxlib.profiles.model import FactSpec, FactSyntax, Profile
 from gxlib.values import Number
 
@@ -129,7 +129,7 @@ def _chinese(text: str) -> int | None:
             if unit >= last_small:
                 return None
             if digit is None:
-                if not (unit == 10 and i == 0 or unit == 10 and zero):
+                if not ((unit == 10 and i == 0) or (unit == 10 and zero)):
                     return None
                 digit = 1
             section += digit * unit
@@ -221,8 +221,9 @@ def _compiled(profile: Profile) -> tuple[tuple[_Compiled, ...], _Guards]:
     guards = _Guards(
         reject=re.compile(_alt((*syn.comparisons, *syn.shares))),
         parts=re.compile(_alt(syn.parts)),
-        approx=frozenset((*syn.approximate_before, *syn.approximate_after,
-                          *syn.approximate_after_unit)),  # fmt: skip
+        approx=frozenset(
+            (*syn.approximate_before, *syn.approximate_after, *syn.approximate_after_unit)
+        ),
         at_least=frozenset((*syn.at_least_before, *syn.at_least_after_unit)),
         before=tuple(
             sorted((*syn.approximate_before, *syn.at_least_before), key=len, reverse=True)
@@ -314,9 +315,12 @@ def _prepare(text: str) -> _Prose:
         glosses = [
             (m.start(), m.end())
             for m in _GLOSS.finditer(folded)
-            if m.start() and "\u3400" <= folded[m.start() - 1] <= "\u9fff"
-            or m.start() > 1 and folded[m.start() - 1] == " "
-            and "\u3400" <= folded[m.start() - 2] <= "\u9fff"
+            if (m.start() and "\u3400" <= folded[m.start() - 1] <= "\u9fff")
+            or (
+                m.start() > 1
+                and folded[m.start() - 1] == " "
+                and "\u3400" <= folded[m.start() - 2] <= "\u9fff"
+            )
         ]
         if glosses:
             drops = sorted(drops + glosses)

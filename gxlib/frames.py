@@ -579,8 +579,10 @@ def facts_html(report: Report) -> str:
         return ""
     rows = []
     for f in report.facts:
-        shown = exact_text(f.value) if f.status == "number" else "~ " + " | ".join(
-            exact_text(v) or "" for v in f.candidates
+        shown = (
+            exact_text(f.value)
+            if f.status == "number"
+            else "~ " + " | ".join(exact_text(v) or "" for v in f.candidates)
         )
         line = f.location.line if f.location else ""
         rows.append(

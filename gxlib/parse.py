@@ -12,9 +12,9 @@ from gxlib.detect import score_profiles
 from gxlib.diagnostics import Diagnostic
 from gxlib.document import Document, Location
 from gxlib.errors import GxlibError, StrictModeError, UnreadableInputError
+from gxlib.extract import SectionTokens, read_tables, section_tokens, value_predicate
 from gxlib.factchecks import check_facts
 from gxlib.facts import read_facts
-from gxlib.extract import SectionTokens, read_tables, section_tokens, value_predicate
 from gxlib.labels import compile_labels
 from gxlib.metadata import read_metadata
 from gxlib.normalize import fold_document

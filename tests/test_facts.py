@@ -68,7 +68,9 @@ def test_seed_facts_agree_with_the_tables(seeds: dict[str, gxlib.Report]) -> Non
 
 
 def _facts(prose: str, profile: str = "gov-2021") -> dict[str, tuple[object, object, object]]:
-    report = gxlib.parse_text(f"某某局2022年政府信息公开工作年度报告\n一、总体情况\n{prose}\n", profile=profile)
+    report = gxlib.parse_text(
+        f"某某局2022年政府信息公开工作年度报告\n一、总体情况\n{prose}\n", profile=profile
+    )
     return {f.key: (f.status, f.value, f.qualifier) for f in report.facts}
 
 
@@ -242,7 +244,9 @@ def test_profile_facts_round_trip_and_validation() -> None:
     data = profile_to_dict(base)
     assert profile_from_dict(data) == base
     data["facts"][1]["patterns"][0]["regex"] = "收到(申请{num}{unit}"
-    with pytest.raises(ProfileError, match=r"invalid regex .* @ \$\.facts\[1\]\.patterns\[0\]\.regex"):
+    with pytest.raises(
+        ProfileError, match=r"invalid regex .* @ \$\.facts\[1\]\.patterns\[0\]\.regex"
+    ):
         profile_from_dict(data)
     data = profile_to_dict(base)
     data["fact_checks"][0]["cells"] = ["requests/new/nope"]
@@ -266,7 +270,7 @@ def test_a_third_party_profile_overrides_and_extends_facts() -> None:
         "requests.received", (FactPattern("mine", "申请受理量{num}{unit}"),), units=("件",)
     )
     extra = FactSpec("hotline.calls", (FactPattern("calls", "接听热线{num}{unit}"),), units=("个",))
-    facts = tuple(f for f in base.facts if f.key != received.key) + (received, extra)
+    facts = (*tuple(f for f in base.facts if f.key != received.key), received, extra)
     mine = attrs.evolve(base, id="mine-2021", facts=facts)
     report = gxlib.parse_text(
         "某某局2022年政府信息公开工作年度报告\n一、总体情况\n申请受理量7件,接听热线12个。\n",

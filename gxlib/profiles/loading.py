@@ -245,9 +245,7 @@ def validate_facts(profile: Profile) -> list[str]:
                 re.compile(x)
             except re.error as exc:
                 problems.append(f"invalid regex {x!r}: {exc} @ {fp}.exclude[{xi}]")
-    cells = {
-        f"{t.key}/{r.key}/{c.key}" for t in profile.tables for r in t.rows for c in t.columns
-    }
+    cells = {f"{t.key}/{r.key}/{c.key}" for t in profile.tables for r in t.rows for c in t.columns}
     check_ids: set[str] = set()
     for ci, check in enumerate(profile.fact_checks):
         cp = f"$.fact_checks[{ci}]"

@@ -175,8 +175,21 @@ class FactSyntax:
     at_least_before: tuple[str, ...] = ("超过", "逾")
     at_least_after_unit: tuple[str, ...] = ("以上",)
     comparisons: tuple[str, ...] = (
-        "比上年", "比去年", "较上年", "较去年", "同比", "环比", "相比", "增加", "减少", "增长",
-        "下降", "上升", "提高", "降低", "持平",
+        "比上年",
+        "比去年",
+        "较上年",
+        "较去年",
+        "同比",
+        "环比",
+        "相比",
+        "增加",
+        "减少",
+        "增长",
+        "下降",
+        "上升",
+        "提高",
+        "降低",
+        "持平",
     )
     """A number after one of these inside the phrasing is a change, never the fact."""
     shares: tuple[str, ...] = ("占比", "占")

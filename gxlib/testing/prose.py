@@ -87,11 +87,10 @@ def _count_text(draw: Any, n: int) -> str:
 def _quantity(draw: Any, n: int, unit: str, qualifier: Qualifier) -> str:
     num = _count_text(draw, n)
     if qualifier == "approximate":
-        return draw(
-            st.sampled_from([f"约{num}{unit}", f"{num}余{unit}", f"近{num}{unit}", f"{num}多{unit}"])
-        )
+        forms = [f"约{num}{unit}", f"{num}余{unit}", f"近{num}{unit}", f"{num}多{unit}"]
+        return str(draw(st.sampled_from(forms)))
     if qualifier == "at_least":
-        return draw(st.sampled_from([f"{num}{unit}以上", f"超过{num}{unit}"]))
+        return str(draw(st.sampled_from([f"{num}{unit}以上", f"超过{num}{unit}"])))
     return f"{num}{unit}"
 
 
@@ -130,7 +129,10 @@ _CHECK = {  # key → (check id, table cells it sums) for the bundled profiles
     "appeals.review": ("review.total", [("appeals", "review", "total")]),
     "appeals.litigation": (
         "litigation.total",
-        [("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_review", "total")],
+        [
+            ("appeals", "litigation_direct", "total"),
+            ("appeals", "litigation_after_review", "total"),
+        ],
     ),
 }
 
@@ -148,7 +150,7 @@ def _decoys(draw: Any, year: int) -> list[str]:
         f"申请办结率达到{p}%",
         f"政务公开培训{m}次",
     ]
-    return draw(st.lists(st.sampled_from(options), max_size=3))
+    return [str(x) for x in draw(st.lists(st.sampled_from(options), max_size=3))]
 
 
 @st.composite
@@ -202,8 +204,7 @@ def prose(draw: Any, gen: GeneratedReport, *, disagree: bool = False) -> Generat
                 mismatches.add("received.with_carried_over")
             facts["requests.received"] = (value, "exact")
             sentences.append(
-                f"本年度共收到政府信息公开申请{_count_text(draw, value)}件"
-                f"(含上年结转{carried}件)"
+                f"本年度共收到政府信息公开申请{_count_text(draw, value)}件(含上年结转{carried}件)"
             )
         else:
             state("requests.received", new, "received.new")
