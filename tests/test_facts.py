@@ -11,6 +11,8 @@ from pathlib import Path
 import attrs
 import pytest
 from conftest import seed_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gxlib
 from gxlib.cli import main
@@ -328,3 +330,29 @@ def test_cli_table_and_facts_csv(capsys: pytest.CaptureFixture[str]) -> None:
         ("requests.answered", "4"),
         ("fees.collected", "0"),
     }
+
+
+# -- junk -----------------------------------------------------------------------------------------
+
+_JUNK = st.text(
+    alphabet=st.sampled_from(
+        list("收到申请答复办结行政复议诉讼未没有无信息公开共计约余多以上万千百十一二三零两")
+        + list("0123456789０１２３.,，。;；!?()（）|\t\n 件条起元万元%〔〕年号其中网站")
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JUNK)
+def test_junk_prose_never_breaks_reading(text: str) -> None:
+    report = gxlib.parse_text(
+        "某某局2022年政府信息公开工作年度报告\n一、总体情况\n" + text, profile="gov-2021"
+    )
+    full = "某某局2022年政府信息公开工作年度报告\n一、总体情况\n" + text
+    for fact in report.facts:
+        for st_ in fact.statements:
+            assert st_.location is not None
+            assert full[st_.location.offset : st_.location.offset + st_.location.length] == st_.raw
+        if fact.status == "number":
+            assert fact.value is not None and fact.value >= 0
