@@ -5,7 +5,7 @@
 # Profiles: gov-2019.toml, gov-2021.toml.
 # Sources: opencc-python-reimplemented dictionaries TSCharacters.txt (first candidate
 # only), and TWVariantsRev.txt + HKVariantsRev.txt composed with it.
-# 136 entries, sorted by key; `ruff format` leaves this file unchanged.
+# 137 entries, sorted by key; `ruff format` leaves this file unchanged.
 T2S: dict[str, str] = {
     "佈": "布",
     "係": "系",
@@ -92,6 +92,7 @@ T2S: dict[str, str] = {
     "繳": "缴",
     "繼": "继",
     "續": "续",
+    "纍": "累",
     "罰": "罚",
     "臺": "台",
     "舉": "举",

@@ -100,6 +100,9 @@ def _facts(prose: str, profile: str = "gov-2021") -> dict[str, tuple[object, obj
         ("无收取信息处理费情况。", "fees.collected", Decimal(0), "exact"),
         ("收取信息处理费1.5万元。", "fees.collected", Decimal(15000), "exact"),
         ("收取信息处理费320.50元。", "fees.collected", Decimal("320.5"), "exact"),
+        ("本年度制发行政规范性文件3件。", "normative_documents.issued", 3, "exact"),
+        ("本年度未制发规范性文件。", "normative_documents.issued", 0, "exact"),
+        ("废止规范性文件2件。", "normative_documents.repealed", 2, "exact"),
     ],
 )
 def test_phrasings(prose: str, key: str, value: object, qualifier: str) -> None:
@@ -123,6 +126,8 @@ def test_phrasings(prose: str, key: str, value: object, qualifier: str) -> None:
         "行政复议结果维持2件。",  # one outcome, not the number of cases
         "未出现行政复议被纠错的情况。",  # a negation of something else
         "收到政府信息公开申请1.5件。",  # not a whole count
+        "2022年无规范性文件需清理。",  # not about issuing
+        "历年累计制定规范性文件30件。",  # cumulative
     ],
 )
 def test_never_facts(prose: str) -> None:

@@ -20,6 +20,8 @@ from attrs import frozen
 from hypothesis import strategies as st
 
 from gxlib.facts import Qualifier
+from gxlib.profiles import registry
+from gxlib.profiles.model import Profile
 from gxlib.testing.strategies import GeneratedReport
 from gxlib.values import Number
 
@@ -110,6 +112,8 @@ _TEMPLATES: dict[str, list[str]] = {
     "requests.answered": ["按时答复{q}", "共办结{q}", "已答复{q}"],
     "appeals.review": ["发生行政复议{q}", "行政复议案件{q}", "共有{q}行政复议"],
     "appeals.litigation": ["发生行政诉讼{q}", "行政诉讼案件{q}", "共有{q}行政诉讼"],
+    "normative_documents.issued": ["制发行政规范性文件{q}", "本年度印发{q}规范性文件"],
+    "normative_documents.repealed": ["废止规范性文件{q}"],
 }
 _UNITS = {
     "proactive.published": "条",
@@ -117,24 +121,25 @@ _UNITS = {
     "requests.answered": "件",
     "appeals.review": "起",
     "appeals.litigation": "起",
+    "normative_documents.issued": "件",
+    "normative_documents.repealed": "件",
 }
 _NEGATIONS = {
     "requests.received": ["本年度未收到政府信息公开申请", "全年没有收到依申请公开事项"],
     "appeals.review": ["未发生因政府信息公开引发的行政复议"],
     "appeals.litigation": ["没有发生政府信息公开行政诉讼"],
+    "normative_documents.issued": ["本年度未制发规范性文件"],
     "fees.collected": ["无收取信息处理费情况", "本机关没有收取信息处理费"],
 }
-_CHECK = {  # key → (check id, table cells it sums) for the bundled profiles
-    "requests.answered": ("answered.total", [("requests", "total", "total")]),
-    "appeals.review": ("review.total", [("appeals", "review", "total")]),
-    "appeals.litigation": (
-        "litigation.total",
-        [
-            ("appeals", "litigation_direct", "total"),
-            ("appeals", "litigation_after_review", "total"),
-        ],
-    ),
-}
+
+
+def _check(profile: Profile, key: str) -> tuple[str, list[tuple[str, str, str]]] | None:
+    """The profile's unconditional fact check of ``key``: its id and the cells it sums."""
+    for check in profile.fact_checks:
+        if check.fact == key and check.when is None:
+            cells = [tuple(ref.split("/", 2)) for ref in check.cells]
+            return check.id, [(t, r, c) for t, r, c in cells]
+    return None
 
 
 def _decoys(draw: Any, year: int) -> list[str]:
@@ -211,12 +216,21 @@ def prose(draw: Any, gen: GeneratedReport, *, disagree: bool = False) -> Generat
     if draw(st.booleans()):
         granted = table("requests", "granted", "total")
         state("requests.answered", table("requests", "total", "total"), "answered.total")
+        # (the checks of the three request facts are as the bundled profiles declare them)
         if granted and draw(st.booleans()):
             share = draw(st.integers(1, 100))
             sentences.append(f"其中,予以公开{granted}件,占{share}%")
-    for key in ("appeals.review", "appeals.litigation"):
-        if draw(st.booleans()):
-            check, cells = _CHECK[key]
+    profile = registry.get(gen.profile)
+    declared = {f.key for f in profile.facts}
+    for key in (
+        "appeals.review",
+        "appeals.litigation",
+        "normative_documents.issued",
+        "normative_documents.repealed",
+    ):
+        found = _check(profile, key)
+        if key in declared and found is not None and draw(st.booleans()):
+            check, cells = found
             state(key, sum(table(*c) for c in cells), check)
     if draw(st.booleans()):
         yuan = draw(st.one_of(st.just(0), st.integers(1, 10**7)))
