@@ -5,7 +5,7 @@
 # Profiles: gov-2019.toml, gov-2021.toml.
 # Sources: opencc-python-reimplemented dictionaries TSCharacters.txt (first candidate
 # only), and TWVariantsRev.txt + HKVariantsRev.txt composed with it.
-# 137 entries, sorted by key; `ruff format` leaves this file unchanged.
+# 133 entries, sorted by key; `ruff format` leaves this file unchanged.
 T2S: dict[str, str] = {
     "佈": "布",
     "係": "系",
@@ -59,7 +59,6 @@ T2S: dict[str, str] = {
     "減": "减",
     "為": "为",
     "無": "无",
-    "熱": "热",
     "爲": "为",
     "獲": "获",
     "現": "现",
@@ -82,10 +81,8 @@ T2S: dict[str, str] = {
     "統": "统",
     "絲": "丝",
     "經": "经",
-    "綫": "线",
     "維": "维",
     "網": "网",
-    "線": "线",
     "總": "总",
     "織": "织",
     "繫": "系",
@@ -114,7 +111,6 @@ T2S: dict[str, str] = {
     "試": "试",
     "認": "认",
     "請": "请",
-    "諮": "咨",
     "議": "议",
     "護": "护",
     "費": "费",
