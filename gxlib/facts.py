@@ -269,12 +269,12 @@ def _fold(text: str) -> str:
     table, rx = _fold_table()
     for ch in _COMMON:
         if ch in text:
-            text = text.replace(ch, unicodedata_nfkc(ch))
+            text = text.replace(ch, _nfkc_char(ch))
     return rx.sub(lambda m: table[m.group()], text)
 
 
 @lru_cache(maxsize=16)
-def unicodedata_nfkc(ch: str) -> str:
+def _nfkc_char(ch: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFKC", ch)
