@@ -92,7 +92,7 @@ def check_facts(
 
 
 def _applies(check: FactCheck, fact: Fact) -> bool:
-    sentence = canonical(fact.raw)
+    sentence = canonical(fact.raw[fact.at :])
     if check.when is not None and not re.search(check.when, sentence):
         return False
     return check.unless is None or not re.search(check.unless, sentence)

@@ -68,6 +68,8 @@ class Statement:
     pattern: str
     """Id of the profile phrasing (or negation) that read it."""
     unit: str | None = None
+    at: int = 0
+    """Where in ``raw`` the phrasing starts."""
 
 
 @frozen
@@ -92,6 +94,8 @@ class Fact:
     unit: str | None = None
     candidates: tuple[Number, ...] = ()
     statements: tuple[Statement, ...] = ()
+    at: int = 0
+    """Where in ``raw`` the phrasing starts (the first statement's)."""
 
 
 # -- numbers -------------------------------------------------------------------------------------
@@ -285,6 +289,10 @@ def _nfkc_char(ch: str) -> str:
 # never split a phrasing, and skipping them keeps the offset map short.)
 _SPACES = re.compile(r"(?<=[^\s|])[ \t\r\f\v]+(?=[^\s|])")
 _GLOSS = re.compile(r"\([a-zA-Z\u00c0-\u024f\u1e3f]{1,8}\)")
+# A line break inside a sentence, as PDF text and fixed-width text wrap prose: after a line of
+# 20 or more characters with no sentence end, pipe or tab, before a line that starts with text.
+# (Table rows and headings are shorter or hold separators, so they stay lines of their own.)
+_WRAP = re.compile(r"\n(?<=[^。;!?:\n|\t]{20}\n)(?=[^\s|])")
 _ENDS = "。;!?\n"
 
 
@@ -310,6 +318,9 @@ def _prepare(text: str) -> _Prose:
     at = 0
     length = 0
     drops = [(m.start(), m.end()) for m in _SPACES.finditer(folded)]
+    wraps = [(m.start(), m.end()) for m in _WRAP.finditer(folded)]
+    if wraps:
+        drops = sorted(drops + wraps)
     if "(" in folded:
         # a gloss follows a Han character, possibly after a space (dropped too)
         glosses = [
@@ -366,6 +377,10 @@ class _Sentences:
         sentence = self._make(start, end)
         self.cache[start] = sentence
         return sentence
+
+    def offset_in_raw(self, s: _Sentence, pos: int) -> int:
+        """Where prepared-text position ``pos`` (inside ``s``) falls in ``s.raw``."""
+        return max(0, min(len(s.raw), self.prose.raw(pos) - s.location.offset))
 
     def _make(self, start: int, end: int) -> _Sentence | None:
         text = self.doc.text
@@ -428,7 +443,15 @@ def read_facts(
                     )
                     continue
                 found.append(
-                    Statement(value, _qualifier(m, guards), s.raw, s.location, pid, m["unit"])
+                    Statement(
+                        value,
+                        _qualifier(m, guards),
+                        s.raw,
+                        s.location,
+                        pid,
+                        m["unit"],
+                        sentences.offset_in_raw(s, m.start()),
+                    )
                 )
         for pid, rx in c.negations:
             for m in rx.finditer(joined):
@@ -439,7 +462,8 @@ def read_facts(
                     continue
                 seen.add((-1, s.start))
                 zero: Number = Decimal(0) if c.spec.kind == "money" else 0
-                found.append(Statement(zero, "exact", s.raw, s.location, pid))
+                at = sentences.offset_in_raw(s, m.start())
+                found.append(Statement(zero, "exact", s.raw, s.location, pid, None, at))
         if found:
             found.sort(key=lambda st: st.location.offset if st.location else 0)
             fact, diag = _combine(c.spec, found)
@@ -521,6 +545,7 @@ def _combine(spec: FactSpec, found: list[Statement]) -> tuple[Fact, Diagnostic |
                 first.unit,
                 (),
                 tuple(found),
+                first.at,
             ),
             None,
         )
@@ -546,5 +571,6 @@ def _combine(spec: FactSpec, found: list[Statement]) -> tuple[Fact, Diagnostic |
         None,
         tuple(values),
         tuple(found),
+        first.at,
     )
     return fact, diag

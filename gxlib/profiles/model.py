@@ -221,8 +221,9 @@ class FactSpec:
 class FactCheck:
     """A fact must equal the sum of table cells (``table/row/column``).
 
-    ``when``/``unless`` are regexes over the canonical sentence that stated the fact: the check
-    applies only when ``when`` matches and ``unless`` does not (e.g. "includes carried-over").
+    ``when``/``unless`` are regexes searched in the canonical text of the stating sentence from
+    where its phrasing starts (``^`` anchors there): the check applies only when ``when``
+    matches and ``unless`` does not (e.g. "includes carried-over" right after the number).
     """
 
     id: str
