@@ -289,10 +289,11 @@ def _nfkc_char(ch: str) -> str:
 # never split a phrasing, and skipping them keeps the offset map short.)
 _SPACES = re.compile(r"(?<=[^\s|])[ \t\r\f\v]+(?=[^\s|])")
 _GLOSS = re.compile(r"\([a-zA-Z\u00c0-\u024f\u1e3f]{1,8}\)")
-# A line break inside a sentence, as PDF text and fixed-width text wrap prose: after a line of
-# 20 or more characters with no sentence end, pipe or tab, before a line that starts with text.
-# (Table rows and headings are shorter or hold separators, so they stay lines of their own.)
-_WRAP = re.compile(r"\n(?<=[^。;!?:\n|\t]{20}\n)(?=[^\s|])")
+# A line break inside a sentence, as PDF text and fixed-width text wrap prose: after a line
+# that does not end a sentence and whose last 20 characters hold no pipe or tab, before a line
+# that starts with text. (Table rows and headings are shorter or hold separators, so they stay
+# lines of their own.)
+_WRAP = re.compile(r"\n(?<=[^\n|\t]{19}[^。;!?:\n|\t]\n)(?=[^\s|])")
 _ENDS = "。;!?\n"
 
 

@@ -14,8 +14,11 @@ def _stated_and_checked(data: st.DataObject, *, disagree: bool) -> None:
     gen = data.draw(reports(blanks=False, placeholders=False), label="report")
     text = data.draw(prose(gen, disagree=disagree), label="prose")
     style = data.draw(st.sampled_from(TEXT_STYLES), label="style")
-    # the prose as converters give it: Traditional characters, pinyin glosses
+    # the prose as converters give it: wrapped lines, Traditional characters, pinyin glosses
     overview = text.text
+    if data.draw(st.booleans(), label="wrapped"):  # as PDF text wraps prose at a fixed width
+        width = data.draw(st.integers(24, 40), label="width")
+        overview = "\n".join(overview[i : i + width] for i in range(0, len(overview), width))
     if data.draw(st.booleans(), label="traditional"):
         overview = traditional(overview)
     if data.draw(st.booleans(), label="glosses"):
