@@ -504,6 +504,8 @@ def _admissible(
 
 
 def _value(m: re.Match[str], spec: FactSpec, factors: dict[str, Decimal]) -> Number | None:
+    if len(m["num"]) > 40:  # no report states such a number; nor may junk cost quadratic time
+        return None
     n = read_number(m["num"])
     if n is None:
         return None

@@ -361,3 +361,14 @@ def test_junk_prose_never_breaks_reading(text: str) -> None:
             assert full[st_.location.offset : st_.location.offset + st_.location.length] == st_.raw
         if fact.status == "number":
             assert fact.value is not None and fact.value >= 0
+
+
+def test_a_number_no_report_states_is_refused_quickly() -> None:
+    report = gxlib.parse_text(
+        "某某局2022年政府信息公开工作年度报告\n一、总体情况\n共收到政府信息公开申请"
+        + "9" * 6000
+        + "件。\n",
+        profile="gov-2021",
+    )
+    assert report.facts == ()
+    assert "GX904" in [d.code for d in report.diagnostics]
