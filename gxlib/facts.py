@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
@@ -311,7 +311,7 @@ class _Prose:
         return self.raw_starts[k] + (i - self.clean_starts[k])
 
 
-def _prepare(text: str) -> _Prose:
+def _prepare(text: str, tables: Sequence[tuple[int, int]] = ()) -> _Prose:
     folded = _fold(text)
     parts: list[str] = []
     clean_starts = [0]
@@ -319,6 +319,14 @@ def _prepare(text: str) -> _Prose:
     at = 0
     length = 0
     drops = [(m.start(), m.end()) for m in _SPACES.finditer(folded)]
+    if tables:
+        # the lines the extractor read as tables are no prose: not searched (their line
+        # breaks stay, so the sentences around them stay apart)
+        for start, end in tables:
+            a = folded.rfind("\n", 0, start) + 1
+            b = folded.find("\n", end)
+            drops.append((a, b if b >= 0 else len(folded)))
+        drops.sort()
     wraps = [(m.start(), m.end()) for m in _WRAP.finditer(folded)]
     if wraps:
         drops = sorted(drops + wraps)
@@ -404,17 +412,22 @@ class _Sentences:
 
 
 def read_facts(
-    doc: Document, profile: Profile, line_at: Callable[[int], int]
+    doc: Document,
+    profile: Profile,
+    line_at: Callable[[int], int],
+    tables: Sequence[tuple[int, int]] = (),
 ) -> tuple[tuple[Fact, ...], list[Diagnostic]]:
     """Read the facts ``profile`` declares from ``doc``'s prose.
 
-    Returns the facts stated (in the profile's order; keys not stated are absent) and the
-    diagnostics of reading them (``GX901`` ambiguous, ``GX904`` number not readable).
+    ``tables`` are ``[start, end)`` ranges of ``doc.text`` the extractor read as tables (from
+    the first cell to the last); their lines are not searched. Returns the facts stated (in the
+    profile's order; keys not stated are absent) and the diagnostics of reading them (``GX901``
+    ambiguous, ``GX904`` number not readable).
     """
     if not profile.facts or not doc.text:
         return (), []
     specs, guards = _compiled(profile)
-    prose = _prepare(doc.text)
+    prose = _prepare(doc.text, tables)
     joined = prose.text
     sentences = _Sentences(doc, prose, line_at)
     factors = {u.text: Decimal(u.factor) for u in profile.values.money_units}

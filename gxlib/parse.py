@@ -21,7 +21,7 @@ from gxlib.normalize import fold_document
 from gxlib.profiles import registry
 from gxlib.profiles.model import Profile
 from gxlib.readers import read_document
-from gxlib.report import Detection, Report, Section
+from gxlib.report import Detection, Report, Section, Table
 from gxlib.sections import find_sections
 
 _MAX_PATH_LEN = 1024
@@ -180,7 +180,7 @@ def parse_document(
             )
     tables = list(read_tables(chosen, by_section, diags))
     diags.extend(check_tables(chosen, tables))
-    facts, fact_diags = read_facts(doc, chosen, line_at)
+    facts, fact_diags = read_facts(doc, chosen, line_at, _table_ranges(tables))
     diags.extend(fact_diags)
     diags.extend(check_facts(chosen, facts, tables))
 
@@ -202,6 +202,20 @@ def parse_document(
         encoding=doc.encoding,
         facts=facts,
     )
+
+
+def _table_ranges(tables: list[Table]) -> list[tuple[int, int]]:
+    """``[first cell, last cell)`` of each table read from the text (facts skip those lines)."""
+    out = []
+    for t in tables:
+        offsets = [
+            (c.location.offset, c.location.offset + c.location.length)
+            for c in t.cells
+            if c.location is not None and c.location.grid is None
+        ]
+        if offsets:
+            out.append((min(a for a, _ in offsets), max(b for _, b in offsets)))
+    return out
 
 
 def _line_starts(text: str) -> list[int]:
