@@ -18,10 +18,12 @@ Guarantees:
   right after the number. A phrasing whose sentence names a channel, a kind or a cumulative
   span (the spec's ``exclude``), or that follows a "part" word (其中), is never the total.
 * Two different values for one key make one ``ambiguous`` fact with every statement (``GX901``).
-* Table text is skipped: grid ranges of structured documents, and lines of plain text laid out
-  as cells (two or more ``|`` or tab separators).
-* Cost: one canonicalisation per prose line and one search per phrasing over the joined prose,
-  linear in the input.
+* Table text is skipped: grid ranges of structured documents, the lines the extractor read as
+  tables, and lines laid out as cells (two or more ``|`` or tab separators). A line wrapped
+  inside a sentence (PDF text) is joined to the next.
+* ``raw`` is the sentence exactly as the document has it, at ``location``.
+* Cost: one fold of the document (one character for one, so offsets map back exactly) and one
+  search per phrasing, linear in the input.
 """
 
 from __future__ import annotations
