@@ -124,6 +124,30 @@ def bench_text(reps: int, gens: list, tmp: Path) -> None:  # type: ignore[type-a
             p.write_text(text_report(g, style), encoding="utf-8")
             paths.append(p)
     _summary("text reports (the seeds, the examples, generated reports in 4 layouts)", paths, reps)
+    _facts_share(paths, reps)
+
+
+def _facts_share(paths: list[Path], reps: int) -> None:
+    """What reading the prose facts (and their cross-checks) adds to a text report's parse: the
+    same documents parsed with their profile, and with that profile stripped of its facts."""
+    import attrs
+
+    from gxlib.profiles import registry
+
+    full = {p.id: p for p in registry.all_profiles()}
+    bare = {k: attrs.evolve(p, facts=(), fact_checks=()) for k, p in full.items()}
+    with_facts: list[float] = []
+    without: list[float] = []
+    for path in paths:  # alternated per document, so that load on a shared machine hits both
+        chosen = gxlib.parse(path).profile
+        a, b = full[chosen], bare[chosen]
+        with_facts.append(median_ms(lambda path=path, a=a: gxlib.parse(path, profile=a), reps))
+        without.append(median_ms(lambda path=path, b=b: gxlib.parse(path, profile=b), reps))
+    w, wo = sum(with_facts), sum(without)
+    print(
+        f"prose facts: {w / len(paths):.2f} ms per report with, {wo / len(paths):.2f} ms "
+        f"without (mean); facts add {100 * (w - wo) / wo:+.1f}%"
+    )
 
 
 def bench_html(reps: int, gens: list, tmp: Path) -> None:  # type: ignore[type-arg]

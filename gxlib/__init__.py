@@ -25,11 +25,13 @@ from gxlib.errors import (
     UnreadableInputError,
     UnsupportedInputError,
 )
+from gxlib.facts import Fact, Statement
 from gxlib.frames import (
     SCHEMA,
     ContinuityIssue,
     check_continuity,
     diagnostics_frame,
+    facts_frame,
     harmonise,
     to_pandas,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "Diagnostic",
     "Document",
     "DuplicateReportWarning",
+    "Fact",
     "GxlibError",
     "InputNotFoundError",
     "InputTooLargeError",
@@ -55,6 +58,7 @@ __all__ = [
     "ProfileError",
     "Report",
     "Section",
+    "Statement",
     "Step",
     "StrictModeError",
     "Table",
@@ -66,6 +70,7 @@ __all__ = [
     "check_continuity",
     "diagnostics",
     "diagnostics_frame",
+    "facts_frame",
     "harmonise",
     "parse",
     "parse_bytes",

@@ -193,7 +193,7 @@ class _TextSink:
     def __init__(self, out: TextIO, fmt: str, header: bool) -> None:
         self.out = out
         self.fmt = fmt
-        self.header = header and fmt == "csv"
+        self.header = header and fmt in ("csv", "facts")
 
     def report(self, enc: Encoded) -> bool:
         text = enc.text
@@ -533,11 +533,12 @@ def _add_parse(sub: Any) -> None:
     p.add_argument(
         "-f",
         "--format",
-        choices=["table", "json", "jsonl", "csv", "parquet"],
+        choices=["table", "json", "jsonl", "csv", "facts", "parquet"],
         default="table",
         help="table: readable grids (default); json: one JSON document per report; jsonl: one "
         "line per input, failed inputs as error records; csv: one row per cell, text cells "
-        "made spreadsheet-safe; parquet: one row per cell, typed (needs -o)",
+        "made spreadsheet-safe; facts: CSV, one row per fact stated in the prose; parquet: one "
+        "row per cell, typed (needs -o)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument(

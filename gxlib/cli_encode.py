@@ -83,7 +83,8 @@ def for_cli(report: Report) -> Report:
 
 
 def encode_report(report: Report, fmt: str) -> Encoded:
-    """``report`` as the finished output of format ``fmt`` (table, json, jsonl, csv, parquet)."""
+    """``report`` as the finished output of format ``fmt`` (table, json, jsonl, csv, facts,
+    parquet)."""
     source = report.source or ""
     report = evolve(for_cli(report), source=display_path(source) if report.source else None)
     base = Encoded(
@@ -100,6 +101,11 @@ def encode_report(report: Report, fmt: str) -> Encoded:
     if fmt == "csv":
         recs = report.to_records()
         return evolve(base, text=csv_rows(recs), fields=tuple(recs[0]) if recs else ())
+    if fmt == "facts":
+        from gxlib.frames import FACT_COLUMNS, fact_records
+
+        facts = [{k: rec.get(k) for k in FACT_COLUMNS} for rec in fact_records(report)]
+        return evolve(base, text=csv_rows(facts), fields=tuple(FACT_COLUMNS))
     if fmt == "table":
         buf = io.StringIO()
         format_tables(report, buf)
@@ -175,11 +181,27 @@ def format_tables(report: Report, out: TextIO) -> None:
         for row, vals in zip(table.rows, shown, strict=True):
             cells = "".join(f"{v:>{w}}" for v, w in zip(vals, widths, strict=True))
             out.write(f"  {row:<{width}}" + cells + "\n")
+    format_facts(report, out)
     if report.diagnostics:
         out.write("\ndiagnostics:\n")
         for d in report.diagnostics:
             out.write(f"  {d.code} {d.severity:<7} {d.message}\n")
     out.write("\n")
+
+
+def format_facts(report: Report, out: TextIO) -> None:
+    """The facts the prose states, one line each: key, value (~ candidates), qualifier, line."""
+    if not report.facts:
+        return
+    out.write("\nfacts (prose):\n")
+    width = max(len(f.key) for f in report.facts)
+    for f in report.facts:
+        if f.status == "number":
+            shown = f"{f.value}" + ("" if f.qualifier == "exact" else f" ({f.qualifier})")
+        else:
+            shown = "~ " + " | ".join(str(v) for v in f.candidates)
+        line = f"line {f.location.line}" if f.location else ""
+        out.write(f"  {f.key:<{width}}  {shown:<20} {line}\n")
 
 
 __all__ = [
@@ -190,6 +212,7 @@ __all__ = [
     "encode_report",
     "error_line",
     "for_cli",
+    "format_facts",
     "format_tables",
     "safe_cell",
     "source_fields",

@@ -304,6 +304,43 @@ CODES: dict[str, CodeInfo] = _codes(
         "copy was dropped so that its values are counted once.",
         "Nothing to do, or remove the copy from the inputs.",
     ),
+    # -- prose facts -------------------------------------------------------------------------
+    CodeInfo(
+        "GX901",
+        "fact-ambiguous",
+        "warning",
+        "The prose states different values for one fact",
+        "Two sentences state one fact key (e.g. requests received) with different values; the "
+        "fact is ambiguous with every statement as a candidate, and is not cross-checked.",
+        "Read the sentences (report.fact(key).statements) and decide which one is meant.",
+    ),
+    CodeInfo(
+        "GX902",
+        "fact-table-mismatch",
+        "warning",
+        "Prose and table disagree",
+        "A fact stated in the prose differs from the table cells a profile fact check compares "
+        "it with (e.g. 共收到申请5件 while 本年新收 总计 is 4). Both values stay as read.",
+        "Check the sentence and the cells named; one of them is wrong in the document.",
+    ),
+    CodeInfo(
+        "GX903",
+        "fact-not-checkable",
+        "info",
+        "A prose fact could not be checked",
+        "The prose states a fact the profile cross-checks, but the prose value is approximate "
+        "or a lower bound (约/余/以上), or a table cell holds no number.",
+        "Nothing to do, or compare by hand.",
+    ),
+    CodeInfo(
+        "GX904",
+        "fact-number-unreadable",
+        "info",
+        "A prose number could not be read exactly",
+        "A phrasing of a fact matched, but its number is not well formed or not exact for the "
+        "kind (a count with a fraction, a malformed Chinese numeral); no fact was recorded.",
+        "Read the sentence in the message.",
+    ),
     # -- readers ----------------------------------------------------------------------------
     CodeInfo(
         "GX701",

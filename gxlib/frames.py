@@ -232,6 +232,8 @@ def report_html(report: Report) -> str | None:
         if t.found:
             parts.append(f"<p>{html.escape(t.key)} — {html.escape(t.title)}</p>")
             parts.append(report_to_pandas(report, wide=True, table=t.key).to_html(na_rep="·"))
+    if report.facts:
+        parts.append(facts_html(report))
     if report.diagnostics:
         parts.append(diagnostics_frame(report)[["code", "severity", "message", "line"]].to_html())
     return "\n".join(parts)
@@ -443,3 +445,86 @@ __all__ = [
     "rollups",
     "to_pandas",
 ]
+
+
+# -- prose facts --------------------------------------------------------------------------------
+
+FACT_COLUMNS: tuple[str, ...] = (
+    "report_id", "source", "profile", "body", "year", "key", "kind", "status", "value",
+    "value_float", "qualifier", "unit", "candidates", "pattern", "raw", "line", "offset", "page",
+)  # fmt: skip
+"""Columns of :func:`facts_frame`, in order."""
+
+
+def fact_records(reports: Report | Iterable[Report]) -> list[dict[str, Any]]:
+    """One flat dict per stated fact (columns :data:`FACT_COLUMNS`; no pandas needed).
+
+    ``value`` is exact text (``"93"``, ``"12000.5"``), ``candidates`` the values of an ambiguous
+    fact joined by ``;``.
+    """
+    out: list[dict[str, Any]] = []
+    for report in _as_reports(reports):
+        for f in report.facts:
+            loc = f.location
+            out.append(
+                {
+                    "report_id": report.report_id,
+                    "source": report.source,
+                    "profile": report.profile,
+                    "body": report.metadata.body,
+                    "year": report.metadata.year,
+                    "key": f.key,
+                    "kind": f.kind,
+                    "status": f.status,
+                    "value": exact_text(f.value),
+                    "value_float": float(f.value) if f.value is not None else None,
+                    "qualifier": f.qualifier,
+                    "unit": f.unit,
+                    "candidates": ";".join(exact_text(v) or "" for v in f.candidates) or None,
+                    "pattern": f.pattern,
+                    "raw": f.raw,
+                    "line": loc.line if loc else None,
+                    "offset": loc.offset if loc else None,
+                    "page": loc.page if loc else None,
+                }
+            )
+    return out
+
+
+def facts_frame(reports: Report | Iterable[Report]) -> Any:
+    """The tidy facts frame, one row per stated fact, next to the cells frame of
+    :func:`to_pandas` (join on ``report_id``). Needs ``gxlib[pandas]``."""
+    pd = _pandas()
+    frame = pd.DataFrame.from_records(fact_records(reports), columns=list(FACT_COLUMNS))
+    frame["value_float"] = pd.to_numeric(frame["value_float"], errors="coerce")
+    dtypes: dict[str, Any] = {c: "string" for c in FACT_COLUMNS}
+    dtypes |= {"year": "Int64", "line": "Int64", "offset": "Int64", "page": "Int64"}
+    dtypes |= {"value_float": "float64"}
+    return frame.astype(dtypes)
+
+
+def facts_html(report: Report) -> str:
+    """The facts of ``report`` as an HTML table (empty string when the prose states none)."""
+    import html
+
+    if not report.facts:
+        return ""
+    rows = []
+    for f in report.facts:
+        shown = (
+            exact_text(f.value)
+            if f.status == "number"
+            else "~ " + " | ".join(exact_text(v) or "" for v in f.candidates)
+        )
+        line = f.location.line if f.location else ""
+        rows.append(
+            f"<tr><td>{html.escape(f.key)}</td><td>{html.escape(shown or '')}</td>"
+            f"<td>{html.escape(f.qualifier or f.status)}</td><td>{line}</td>"
+            f"<td>{html.escape(f.raw)}</td></tr>"
+        )
+    return (
+        "<p>facts stated in the prose</p><table><thead><tr><th>key</th><th>value</th>"
+        "<th>qualifier</th><th>line</th><th>sentence</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )

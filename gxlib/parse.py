@@ -6,6 +6,8 @@ import bisect
 import hashlib
 from pathlib import Path
 
+from attrs import evolve
+
 from gxlib import diagnostics as dg
 from gxlib.checks import check_tables
 from gxlib.detect import score_profiles
@@ -13,6 +15,8 @@ from gxlib.diagnostics import Diagnostic
 from gxlib.document import Document, Location
 from gxlib.errors import GxlibError, StrictModeError, UnreadableInputError
 from gxlib.extract import SectionTokens, read_tables, section_tokens, value_predicate
+from gxlib.factchecks import check_facts
+from gxlib.facts import read_facts
 from gxlib.labels import compile_labels
 from gxlib.metadata import read_metadata
 from gxlib.normalize import fold_document
@@ -20,7 +24,7 @@ from gxlib.not_a_report import screen
 from gxlib.profiles import registry
 from gxlib.profiles.model import Profile
 from gxlib.readers import read_document
-from gxlib.report import Detection, Report, Section
+from gxlib.report import Detection, Report, Section, Table
 from gxlib.report_boundary import Boundary, second_report_start
 from gxlib.sections import find_sections, heading_candidates
 
@@ -224,6 +228,11 @@ def parse_document(
             )
     tables = list(read_tables(chosen, by_section, diags))
     diags.extend(check_tables(chosen, tables))
+    # facts only from the text read (the first report, when there are several)
+    prose_doc = doc if boundary is None else evolve(doc, text=text)
+    facts, fact_diags = read_facts(prose_doc, chosen, line_at, _table_ranges(tables))
+    diags.extend(fact_diags)
+    diags.extend(check_facts(chosen, facts, tables))
 
     steps = (*doc.steps, *folding)  # GX101/GX102 come with doc.problems (readers.read_document)
     diags = screen(  # a text without any report in it: one GX103 instead of the cascade
@@ -241,6 +250,7 @@ def parse_document(
         report_id=report_id,
         kind=doc.kind,
         encoding=doc.encoding,
+        facts=facts,
     )
 
 
@@ -258,6 +268,20 @@ def _several_reports(text: str, boundary: Boundary) -> Diagnostic:
         location=Location(boundary.offset, boundary.line, len(start)),
         data={"second_report_offset": boundary.offset},
     )
+
+
+def _table_ranges(tables: list[Table]) -> list[tuple[int, int]]:
+    """``[first cell, last cell)`` of each table read from the text (facts skip those lines)."""
+    out = []
+    for t in tables:
+        offsets = [
+            (c.location.offset, c.location.offset + c.location.length)
+            for c in t.cells
+            if c.location is not None and c.location.grid is None
+        ]
+        if offsets:
+            out.append((min(a for a, _ in offsets), max(b for _, b in offsets)))
+    return out
 
 
 def _line_starts(text: str) -> list[int]:

@@ -12,6 +12,7 @@ from attrs import field, frozen
 from gxlib.diagnostics import Diagnostic
 from gxlib.document import Location, Step
 from gxlib.errors import UnknownKeyError
+from gxlib.facts import Fact
 from gxlib.values import Number, Status
 
 
@@ -112,6 +113,8 @@ class Report:
     """Stable id: SHA-256 of the source bytes (of the UTF-8 text for str input)."""
     kind: str = "text"
     encoding: str | None = None
+    facts: tuple[Fact, ...] = ()
+    """Facts stated in the prose (:mod:`gxlib.facts`); a key the prose does not state is absent."""
 
     # -- access --------------------------------------------------------------------------------
     def table(self, key: str) -> Table:
@@ -134,6 +137,14 @@ class Report:
             if s.key == key:
                 return s
         raise UnknownKeyError(f"no section {key!r}")
+
+    def fact(self, key: str) -> Fact | None:
+        """The fact ``key`` (docs/keys.md, "Facts") as the prose states it, or None when the
+        prose does not state it."""
+        for f in self.facts:
+            if f.key == key:
+                return f
+        return None
 
     def cells(self) -> Iterator[Cell]:
         for t in self.tables:
@@ -183,6 +194,12 @@ class Report:
         from gxlib.frames import report_to_pandas
 
         return report_to_pandas(self, wide=wide, table=table)
+
+    def facts_to_pandas(self) -> Any:
+        """The facts the prose states, one row each (see :func:`gxlib.frames.facts_frame`)."""
+        from gxlib.frames import facts_frame
+
+        return facts_frame(self)
 
     def _repr_html_(self) -> str | None:
         from gxlib.frames import report_html

@@ -49,6 +49,7 @@ def test_issue15_2_two_seeds_in_one_text_are_not_mixed(first: str, second: str) 
     assert report.profile == alone.profile
     assert report.metadata == alone.metadata
     assert _cells(report) == _cells(alone)
+    assert report.facts == alone.facts  # prose facts only from the first report too
     others = sorted(d.code for d in report.diagnostics if d.code != "GX207")
     assert others == sorted(d.code for d in alone.diagnostics)
     with pytest.raises(gxlib.StrictModeError):

@@ -17,6 +17,10 @@ from gxlib.errors import ProfileError
 from gxlib.profiles.model import (
     Column,
     Detection,
+    FactCheck,
+    FactPattern,
+    FactSpec,
+    FactSyntax,
     Group,
     Profile,
     Row,
@@ -40,6 +44,10 @@ _CLASSES: tuple[type, ...] = (
     Signal,
     ValueSyntax,
     Unit,
+    FactSpec,
+    FactPattern,
+    FactCheck,
+    FactSyntax,
 )
 
 
@@ -190,6 +198,74 @@ def validate(profile: Profile) -> list[str]:
                 problems.append(
                     f"group label {g.label!r} clashes with {seen_labels[key]} @ {tp}.groups[{gi}]"
                 )
+    problems.extend(validate_facts(profile))
+    return problems
+
+
+def validate_facts(profile: Profile) -> list[str]:
+    """Fact phrasings compile and use their macros; checks name declared facts and cells."""
+    import re
+
+    from gxlib.facts import compile_pattern
+
+    problems: list[str] = []
+    seen: set[str] = set()
+    for fi, spec in enumerate(profile.facts):
+        fp = f"$.facts[{fi}]"
+        if spec.key in seen:
+            problems.append(f"duplicate fact key {spec.key!r} @ $.facts")
+        seen.add(spec.key)
+        if not spec.patterns and not spec.negations:
+            problems.append(f"a fact needs at least one pattern or negation @ {fp}")
+        if not spec.units:
+            problems.append(f"a fact needs at least one unit word @ {fp}.units")
+        if spec.kind == "money":
+            known = {u.text for u in profile.values.money_units}
+            for u in spec.units:
+                if u not in known:
+                    problems.append(f"money unit {u!r} is not in values.money_units @ {fp}.units")
+        ids: set[str] = set()
+        for what, pats in (("patterns", spec.patterns), ("negations", spec.negations)):
+            for pi, pat in enumerate(pats):
+                pp = f"{fp}.{what}[{pi}]"
+                if pat.id in ids:
+                    problems.append(f"duplicate pattern id {pat.id!r} @ {pp}")
+                ids.add(pat.id)
+                uses = pat.regex.count("{num}"), pat.regex.count("{unit}")
+                if what == "patterns" and uses != (1, 1):
+                    problems.append(f"a pattern uses {{num}} and {{unit}} once each @ {pp}.regex")
+                if what == "negations" and uses != (0, 0):
+                    problems.append(f"a negation states zero: no {{num}} or {{unit}} @ {pp}.regex")
+                try:
+                    compile_pattern(pat.regex, spec, profile.fact_syntax)
+                except re.error as exc:
+                    problems.append(f"invalid regex {pat.regex!r}: {exc} @ {pp}.regex")
+        for xi, x in enumerate(spec.exclude):
+            try:
+                re.compile(x)
+            except re.error as exc:
+                problems.append(f"invalid regex {x!r}: {exc} @ {fp}.exclude[{xi}]")
+    cells = {f"{t.key}/{r.key}/{c.key}" for t in profile.tables for r in t.rows for c in t.columns}
+    check_ids: set[str] = set()
+    for ci, check in enumerate(profile.fact_checks):
+        cp = f"$.fact_checks[{ci}]"
+        if check.id in check_ids:
+            problems.append(f"duplicate fact check id {check.id!r} @ {cp}")
+        check_ids.add(check.id)
+        if check.fact not in seen:
+            problems.append(f"unknown fact {check.fact!r} @ {cp}.fact")
+        if not check.cells:
+            problems.append(f"a fact check needs at least one cell @ {cp}.cells")
+        for ki, ref in enumerate(check.cells):
+            if ref not in cells:
+                problems.append(f"unknown cell {ref!r} (table/row/column) @ {cp}.cells[{ki}]")
+        for attr in ("when", "unless"):
+            rx = getattr(check, attr)
+            if rx is not None:
+                try:
+                    re.compile(rx)
+                except re.error as exc:
+                    problems.append(f"invalid regex {rx!r}: {exc} @ {cp}.{attr}")
     return problems
 
 

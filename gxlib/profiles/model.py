@@ -148,6 +148,92 @@ class Table:
         raise KeyError(key)
 
 
+FactKind = Literal["count", "money"]
+
+
+@frozen
+class FactPattern:
+    """One phrasing of a fact: a regular expression over the canonical text of a sentence.
+
+    Macros expand before compiling: ``{num}`` (a number, with the approximate/at-least words
+    that may stand around it), ``{unit}`` (one of the fact's unit words), ``{gap}`` (a few
+    characters within one clause). A number pattern must use ``{num}`` and ``{unit}``; a
+    negation (a sentence stating zero) uses neither.
+    """
+
+    id: str
+    regex: str
+
+
+@frozen(cache_hash=True)
+class FactSyntax:
+    """Words around numbers in prose. Shared conventions, kept in data like :class:`ValueSyntax`."""
+
+    approximate_before: tuple[str, ...] = ("大约", "将近", "接近", "约", "近")
+    approximate_after: tuple[str, ...] = ("余", "多")
+    approximate_after_unit: tuple[str, ...] = ("左右",)
+    at_least_before: tuple[str, ...] = ("超过", "逾")
+    at_least_after_unit: tuple[str, ...] = ("以上",)
+    comparisons: tuple[str, ...] = (
+        "比上年",
+        "比去年",
+        "较上年",
+        "较去年",
+        "同比",
+        "环比",
+        "相比",
+        "增加",
+        "减少",
+        "增长",
+        "下降",
+        "上升",
+        "提高",
+        "降低",
+        "持平",
+    )
+    """A number after one of these inside the phrasing is a change, never the fact."""
+    shares: tuple[str, ...] = ("占比", "占")
+    """A number after one of these is a share, never the fact."""
+    parts: tuple[str, ...] = ("其中",)
+    """Before a phrasing in its sentence: the number is a part of a total, never the fact.
+    After it: what follows is the breakdown and does not count as the fact's context."""
+    gap: int = 12
+    """Most characters ``{gap}`` spans (never across a clause or sentence end)."""
+
+
+@frozen
+class FactSpec:
+    """A fact a format's prose states: what it is, how it is written, what rules it out."""
+
+    key: str
+    patterns: tuple[FactPattern, ...]
+    kind: FactKind = "count"
+    units: tuple[str, ...] = ("件",)
+    """Count words, or money units (their factors come from :attr:`ValueSyntax.money_units`)."""
+    negations: tuple[FactPattern, ...] = ()
+    exclude: tuple[str, ...] = ()
+    """Regexes over the phrasing's sentence (up to a ``parts`` word after it): any match means
+    the number is per channel, per kind or cumulative, never this fact."""
+    description: str = ""
+
+
+@frozen
+class FactCheck:
+    """A fact must equal the sum of table cells (``table/row/column``).
+
+    ``when``/``unless`` are regexes searched in the canonical text of the stating sentence from
+    where its phrasing starts (``^`` anchors there): the check applies only when ``when``
+    matches and ``unless`` does not (e.g. "includes carried-over" right after the number).
+    """
+
+    id: str
+    fact: str
+    cells: tuple[str, ...]
+    when: str | None = None
+    unless: str | None = None
+    description: str = ""
+
+
 @frozen(cache_hash=True)
 class Profile:
     id: str
@@ -162,6 +248,16 @@ class Profile:
     detection: Detection = Detection()
     values: ValueSyntax = ValueSyntax()
     description: str = ""
+    facts: tuple[FactSpec, ...] = ()
+    """Facts its prose states (issue 17); read by :mod:`gxlib.facts`."""
+    fact_checks: tuple[FactCheck, ...] = ()
+    fact_syntax: FactSyntax = FactSyntax()
+
+    def fact_spec(self, key: str) -> FactSpec:
+        for f in self.facts:
+            if f.key == key:
+                return f
+        raise KeyError(key)
 
     def table(self, key: str) -> Table:
         for t in self.tables:

@@ -26,6 +26,7 @@ from gxlib.testing.mutate import (
     crlf,
     encode,
 )
+from gxlib.testing.prose import GeneratedProse, chinese_numeral, prose
 from gxlib.testing.render import (
     STYLES,
     TEXT_STYLES,
@@ -71,14 +72,17 @@ __all__ = [
     "VALUE_MUTATIONS",
     "Expected",
     "GCell",
+    "GeneratedProse",
     "GeneratedReport",
     "TableGrid",
     "assert_reads_back",
     "build_grid",
+    "chinese_numeral",
     "compose",
     "crlf",
     "encode",
     "mismatches",
+    "prose",
     "render_docx",
     "render_grid",
     "render_pdf",

@@ -200,8 +200,11 @@ def render_report(
     heading_numbers: bool = True,
     lost_headers: bool = False,
     wrap: int = 0,
+    overview: str | None = None,
 ) -> str:
-    """A whole report (title, six sections with prose, the tables) as text or HTML."""
+    """A whole report (title, six sections with prose, the tables) as text or HTML.
+
+    ``overview`` replaces the prose of section 一 (e.g. :func:`gxlib.testing.prose`'s text)."""
     p = registry.get(gen.profile)
     parts: list[str] = [f"{gen.body}{gen.year}年政府信息公开工作年度报告"]
     intro = "本年度报告根据《中华人民共和国政府信息公开条例》"
@@ -219,7 +222,8 @@ def render_report(
                 grid = _grid_for(gen, p, key, lost_headers=lost_headers)
                 parts.append(render_grid(grid, style, label=label, value=value, wrap=wrap))
         else:
-            parts.append(PROSE.get(s.number, "无。"))
+            text = overview if overview is not None and s.number == "一" else None
+            parts.append(text if text is not None else PROSE.get(s.number, "无。"))
     parts.append(gen.body)
     parts.append(f"{gen.year + 1}年1月20日")
     if style == "html":
