@@ -21,6 +21,7 @@ from gxlib.profiles.model import Profile
 from gxlib.readers import read_document
 from gxlib.report import Detection, Report, Section
 from gxlib.sections import find_sections
+from gxlib.verify import verify_tables
 
 _MAX_PATH_LEN = 1024
 
@@ -178,6 +179,7 @@ def parse_document(
             )
     tables = list(read_tables(chosen, by_section, diags))
     diags.extend(check_tables(chosen, tables))
+    tables = verify_tables(chosen, tables, diags)
 
     steps = (*doc.steps, *folding)
     for step in doc.steps:
