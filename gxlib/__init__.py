@@ -31,7 +31,7 @@ from gxlib.frames import (
     to_pandas,
 )
 from gxlib.parse import parse, parse_bytes, parse_document, parse_text
-from gxlib.report import Cell, Metadata, Report, Section, Table
+from gxlib.report import Cell, Metadata, Report, Section, Table, Verification, VerificationSummary
 
 __version__ = "0.1.0"
 
@@ -56,6 +56,8 @@ __all__ = [
     "UnknownKeyError",
     "UnknownProfileError",
     "UnreadableInputError",
+    "Verification",
+    "VerificationSummary",
     "__version__",
     "check_continuity",
     "diagnostics",
