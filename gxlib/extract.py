@@ -81,11 +81,15 @@ class SectionTokens:
         self.matches = matches
 
 
+# Signs and decimal points as runs write them, full-width forms included (「０＋１０」): \d
+# already matches full-width digits, and runs.py reads all of these after NFKC.
+_SIGN = "+\\-\u2212\uff0b\uff0d"
+_DOT = ".\uff0e"
 # digits glued after text; a run of values ends in a digit (「1.」 is a wrapped row number)
-_GLUED = re.compile(r"^(.*?\D)([+\-]?\d(?:[\d.+\-]*\d)?)$", re.S)
+_GLUED = re.compile(rf"^(.*?\D)([{_SIGN}]?\d(?:[\d{_DOT}{_SIGN}]*\d)?)$", re.S)
 
 
-_RUN = re.compile(r"^[+\-]?\d(?:[\d.+\-]*\d)?$")
+_RUN = re.compile(rf"^[{_SIGN}]?\d(?:[\d{_DOT}{_SIGN}]*\d)?$")
 
 
 def _unglue(

@@ -44,6 +44,14 @@ ValueLike = Callable[[str], bool]
 
 _LINE = re.compile(r"[^\n]*\n?")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# The delimiter row as converters also write it, with full-width or other dash look-alikes,
+# colons and pipes (「|－－－|」, 「｜——｜」). A row of such dashes may also be a row of "—"
+# placeholders, so it is a delimiter only in the delimiter's place: right under a table's
+# first row.
+_D = "\\-\u2010-\u2015\u2212\u2500\u2501\u30fc\uff0d\uff70"
+_WIDE_MD_RULE = re.compile(
+    rf"^\s*[|｜]?\s*[:：]?[{_D}]{{2,}}[:：]?\s*([|｜]\s*[:：]?[{_D}]{{2,}}[:：]?\s*)*[|｜]?\s*$"
+)
 _PIPE_ONLY = re.compile(r"^[|\s]+$")
 # Page furniture that PDF and Word copies leave inside tables: "- 4 -", "第4页", "4/12".
 _PAGE_NUMBER = re.compile(
@@ -117,13 +125,19 @@ def tokenize(
 
 def _rows(text: str, start: int, end: int, first_line: int, value_like: ValueLike) -> list[Token]:
     out: list[Token] = []
+    pipe_rows = 0  # pipe lines since the last line that was not one: a table's row number
     for off, line_no, line in _lines(text, start, end, first_line):
-        if not line.strip() or _maybe_page_number(line):
+        if not line.strip():
+            pipe_rows = 0
+            continue
+        if _maybe_page_number(line):
             continue
         if "|" not in line:
+            pipe_rows = 0
             out.append(_tok(line, off, line_no, True))
             continue
-        if _MD_RULE.match(line):
+        pipe_rows += 1
+        if _MD_RULE.match(line) or (pipe_rows == 2 and _WIDE_MD_RULE.match(line)):
             continue
         parts: list[tuple[int, str]] = []
         pos = 0

@@ -11,7 +11,15 @@ Every style is a flattening seen in real reports (see the seeds and docs/how-it-
 * ``pdf``      — a PDF text layer: whitespace between cells, long labels wrapped, page-number
   lines, the 三、本年度办理结果 stub typeset one character per row;
 * ``dump``     — a crawler's text dump: each row's cells run together with no separator
-  (「行政许可3960181」); what the text does not prove must come back ambiguous.
+  (「行政许可3960181」); what the text does not prove must come back ambiguous;
+* ``dump-line`` — the same with the rows run together too, a whole table on one line;
+* ``dump-wide`` — ``dump`` in full-width digits and signs (「行政许可３９６０１８１」), as
+  Chinese input methods and some crawlers write them;
+* ``markdown-wide`` — ``markdown`` whose delimiter rows are written with full-width dashes
+  (「|－－－|」), as some converters do.
+
+:func:`render_page_text` renders a whole report as a crawler saves a page: metadata lines, then
+the report on one line with headings inline and tables run together.
 """
 
 from __future__ import annotations
@@ -24,7 +32,18 @@ from gxlib.profiles.model import Profile
 from gxlib.testing.grid import GCell, TableGrid, build_grid
 from gxlib.testing.strategies import GeneratedReport
 
-STYLES = ("pipes", "cells", "tabs", "markdown", "html", "pdf", "dump", "dump-line")
+STYLES = (
+    "pipes",
+    "cells",
+    "tabs",
+    "markdown",
+    "markdown-wide",
+    "html",
+    "pdf",
+    "dump",
+    "dump-line",
+    "dump-wide",
+)
 TEXT_STYLES = ("pipes", "cells", "tabs", "markdown", "pdf")
 
 LabelFn = Callable[[str], str]
@@ -85,7 +104,8 @@ def render_grid(
                     col += owner.colspan if owner is not None else 1
             blocks.append("\n".join(lines))
         return "\n\n".join(blocks)
-    if style == "markdown":
+    if style in ("markdown", "markdown-wide"):
+        rule = "－－－|" if style == "markdown-wide" else "---|"
         cover = grid.covering()
         out = []
         for r in range(grid.n_rows):
@@ -95,7 +115,7 @@ def render_grid(
                 cells.append(text(owner) if owner is not None else "")
             out.append("| " + " | ".join(cells) + " |")
             if r == 0:
-                out.append("|" + "---|" * grid.n_cols)
+                out.append("|" + rule * grid.n_cols)
         return "\n".join(out)
     if style == "html":
         out = ['<table border="1">']
@@ -115,10 +135,22 @@ def render_grid(
     if style == "dump":
         # a crawler's text dump: each row's cells glued together with no separator at all
         return "\n".join("".join(text(c) for c in row) for row in rows)
+    if style == "dump-wide":
+        return "\n".join(
+            "".join(_wide(text(c)) if c.kind == "value" else text(c) for c in row) for row in rows
+        )
     if style == "dump-line":
         # the same, with the rows run together too: a whole table on one line
         return "".join("".join(text(c) for c in row) for row in rows)
     raise ValueError(f"unknown style {style!r}; styles: {', '.join(STYLES)}")
+
+
+_WIDE = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
+
+
+def _wide(text: str) -> str:
+    """ASCII → full-width forms (digits, signs, points)."""
+    return text.translate(_WIDE)
 
 
 def _pdf(grid: TableGrid, text: Callable[[GCell], str], wrap: int, label: LabelFn = _same) -> str:
