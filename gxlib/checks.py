@@ -52,35 +52,60 @@ def _total(cells: tuple[Cell, ...]) -> object:
     return sum(c.value for c in cells if c.value is not None)
 
 
-def rule_instances(spec: TableSpec, table: Table) -> Iterator[RuleInstance]:
-    """Every instance of every rule of ``spec`` on ``table`` (a found table), in rule order.
+InstanceKeys = tuple[Rule, str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
+"""A rule instance as keys: ``(rule, instance, left (row, column) keys, right keys)``."""
 
-    A row that is missing altogether is not an instance of a row rule (it is already reported,
-    GX203, or a printed drift row stands in for it)."""
-    not_missing = {c.row for c in table.cells if c.status != "missing"}
-    present = _present_rows(spec, table, not_missing)
-    index = table._index  # (row, column) → cell; rules name only cells the table has
+_KEYS_CACHE: dict[
+    tuple[int, tuple[str, ...], frozenset[str]], tuple[TableSpec, list[InstanceKeys]]
+] = {}
+
+
+def instance_keys(
+    spec: TableSpec, rows: tuple[str, ...], missing: frozenset[str]
+) -> list[InstanceKeys]:
+    """Every rule instance of ``spec`` for a table printing ``rows``, of which ``missing`` were
+    not found at all. Cached: the same few row sets recur in every report of a format."""
+    key = (id(spec), rows, missing)
+    hit = _KEYS_CACHE.get(key)
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    not_missing = set(rows) - missing
+    present = _present_rows(spec, rows, not_missing)
+    out: list[InstanceKeys] = []
     for rule in spec.rules:
         left = rule_terms(spec, rule, rule.left, present)
         right = rule_terms(spec, rule, rule.right, present)
         if rule.each == "row":
             for r in present:
                 if (not rule.only or r in rule.only) and r in not_missing:
-                    yield RuleInstance(
-                        rule,
-                        r,
-                        tuple(index[(r, t)] for t in left),
-                        tuple(index[(r, t)] for t in right),
-                    )
+                    out.append((rule, r, tuple((r, t) for t in left), tuple((r, t) for t in right)))
         else:
             for col in spec.columns:
                 if not rule.only or col.key in rule.only:
-                    yield RuleInstance(
-                        rule,
-                        col.key,
-                        tuple(index[(t, col.key)] for t in left),
-                        tuple(index[(t, col.key)] for t in right),
-                    )
+                    c = col.key
+                    out.append((rule, c, tuple((t, c) for t in left), tuple((t, c) for t in right)))
+    if len(_KEYS_CACHE) > 1024:
+        _KEYS_CACHE.clear()
+    _KEYS_CACHE[key] = (spec, out)
+    return out
+
+
+def missing_rows(table: Table) -> frozenset[str]:
+    """Rows of ``table`` of which no cell was found."""
+    found = {c.row for c in table.cells if c.status != "missing"}
+    return frozenset(r for r in table.rows if r not in found)
+
+
+def rule_instances(spec: TableSpec, table: Table) -> Iterator[RuleInstance]:
+    """Every instance of every rule of ``spec`` on ``table`` (a found table), in rule order.
+
+    A row that is missing altogether is not an instance of a row rule (it is already reported,
+    GX203, or a printed drift row stands in for it)."""
+    index = table._index  # (row, column) → cell; rules name only cells the table has
+    for rule, inst, left, right in instance_keys(spec, table.rows, missing_rows(table)):
+        yield RuleInstance(
+            rule, inst, tuple(index[k] for k in left), tuple(index[k] for k in right)
+        )
 
 
 def check_tables(profile: Profile, tables: list[Table]) -> list[Diagnostic]:
@@ -98,9 +123,9 @@ def check_tables(profile: Profile, tables: list[Table]) -> list[Diagnostic]:
     return out
 
 
-def _present_rows(spec: TableSpec, table: Table, not_missing: set[str]) -> list[str]:
+def _present_rows(spec: TableSpec, rows: tuple[str, ...], not_missing: set[str]) -> list[str]:
     """Rows as the rule should see them: a present drift row stands in for the rows it replaces."""
-    present = set(table.rows)
+    present = set(rows)
     keys = [r.key for r in spec.rows if r.key in present]
     for r in spec.rows:
         if r.replaces and r.key in present and not any(k in not_missing for k in r.replaces):

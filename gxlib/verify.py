@@ -49,9 +49,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from attrs import evolve
-
-from gxlib.checks import RuleInstance, rule_instances
+from gxlib.checks import InstanceKeys, instance_keys, missing_rows
 from gxlib.diagnostics import Diagnostic
 from gxlib.profiles.model import Profile
 from gxlib.profiles.model import Table as TableSpec
@@ -85,8 +83,8 @@ def verify_tables(
     out = []
     for table in tables:
         spec = specs.get(table.key)
-        if spec is None:
-            out.append(table)
+        if spec is None or not spec.rules:
+            out.append(table)  # nothing to prove: every cell keeps its default state
             continue
         out.append(verify_table(spec, table, resolved.get(table.key, frozenset())))
     return out
@@ -94,86 +92,130 @@ def verify_tables(
 
 def verify_table(spec: TableSpec, table: Table, resolved: frozenset[str] = frozenset()) -> Table:
     """One table with its cells' verification states (see the module docstring)."""
-    instances = list(rule_instances(spec, table)) if table.found else []
-    states = _states(spec, table, instances, resolved)
-    cells = tuple(
-        c
-        if c.verification == states[(c.row, c.column)]
-        else evolve(c, verification=states[(c.row, c.column)])
-        for c in table.cells
+    states = _states(spec, table, resolved) if table.found and spec.rules else {}
+    if all(c.verification == states.get((c.row, c.column), _default(c)) for c in table.cells):
+        return table
+    cells = tuple(_with_state(c, states.get((c.row, c.column), _default(c))) for c in table.cells)
+    return Table(table.key, table.title, table.found, cells, table.rows, table.columns)
+
+
+def _default(cell: Cell) -> Verification:
+    return "unverified" if cell.status == "number" else "no_value"
+
+
+def _with_state(c: Cell, state: Verification) -> Cell:
+    if c.verification == state:
+        return c
+    return Cell(
+        c.table,
+        c.row,
+        c.column,
+        c.status,
+        c.value,
+        c.raw,
+        c.location,
+        c.row_label,
+        c.column_label,
+        c.unit,
+        c.candidates,
+        state,
     )
-    return evolve(table, cells=cells)
 
 
-def _coefficients(inst: RuleInstance) -> dict[_Key, int]:
-    coef: dict[_Key, int] = defaultdict(int)
-    for c in inst.left:
-        coef[(c.row, c.column)] += 1
-    for c in inst.right:
-        coef[(c.row, c.column)] -= 1
-    return coef
-
-
-def _states(
-    spec: TableSpec, table: Table, instances: list[RuleInstance], resolved: frozenset[str]
-) -> dict[_Key, Verification]:
+def _states(spec: TableSpec, table: Table, resolved: frozenset[str]) -> dict[_Key, Verification]:
+    """The states that differ from the default (``unverified`` for a number, else
+    ``no_value``): ``failed`` and ``proven`` cells."""
+    keys = instance_keys(spec, table.rows, missing_rows(table))
+    index = table._index
     failed: set[_Key] = set()
     unchecked: set[_Key] = set()
-    covered: set[_Key] = set()  # non-zero coefficient in an independent instance that holds
+    usable: list[int] = []
+    for i, (rule, _inst, left, right) in enumerate(keys):
+        lc = [index[k] for k in left]
+        rc = [index[k] for k in right]
+        if not all(c.status == "number" for c in lc) or not all(c.status == "number" for c in rc):
+            unchecked.update(left)
+            unchecked.update(right)
+        elif sum(c.value for c in lc if c.value is not None) != sum(
+            c.value for c in rc if c.value is not None
+        ):
+            failed.update(left)
+            failed.update(right)
+        elif rule.id not in resolved:
+            usable.append(i)
+    out: dict[_Key, Verification] = dict.fromkeys(failed, "failed")
+    candidates, groups = _structure(keys, table.rows, tuple(usable))
+    facts: dict[int, bool] = {}  # group → do all its rows hold the same fact in its column?
+    for k, g in candidates.items():
+        if k in failed or k in unchecked or index[k].status != "number":
+            continue
+        alike = facts.get(g)
+        if alike is None:
+            col, rows = groups[g]
+            alike = facts[g] = len({_fact(index.get((r, col))) for r in rows}) == 1
+        if alike:
+            out[k] = "proven"
+    return out
+
+
+_STRUCTURE: dict[tuple[int, tuple[int, ...]], tuple[object, _Structure]] = {}
+_Structure = tuple[dict[_Key, int], list[tuple[str, tuple[str, ...]]]]
+
+
+def _structure(
+    keys: list[InstanceKeys], rows: tuple[str, ...], usable: tuple[int, ...]
+) -> _Structure:
+    """What the usable instances can prove, from their shape alone (cached: in most reports
+    of a format every instance is usable): the cells covered with a signature no other cell
+    shares (case 2), each with its group — the rows (of all ``rows``, whether a rule names
+    them or not) with the same coefficients in the usable column-rule instances of its column
+    (case 3). ``keys`` determines ``rows`` (both come from the table's row set)."""
+    ck = (id(keys), usable)
+    hit = _STRUCTURE.get(ck)
+    if hit is not None and hit[0] is keys:
+        return hit[1]
     signature: dict[_Key, list[tuple[int, int]]] = defaultdict(list)
-    column_role: dict[_Key, list[int]] = defaultdict(list)
-    column_rule_instances: dict[str, list[int]] = defaultdict(list)
-    coefs = [_coefficients(inst) for inst in instances]
-    for i, (inst, coef) in enumerate(zip(instances, coefs, strict=True)):
-        keys = [(c.row, c.column) for c in inst.cells]
-        if inst.rule.each == "column":
-            column_rule_instances[inst.instance].append(i)
-        if not inst.checkable:
-            unchecked.update(keys)
-            continue
-        if not inst.holds:
-            failed.update(keys)
-            continue
-        if inst.rule.id in resolved:
-            continue
+    column_coefs: dict[str, list[dict[_Key, int]]] = defaultdict(list)
+    for i in usable:
+        rule, inst, left, right = keys[i]
+        coef: dict[_Key, int] = defaultdict(int)
+        for k in left:
+            coef[k] += 1
+        for k in right:
+            coef[k] -= 1
+        if rule.each == "column":
+            column_coefs[inst].append(coef)
         for k, a in coef.items():
             if a:
-                covered.add(k)
                 signature[k].append((i, a))
-    # case 2: cells whose independent instances (and coefficients, up to sign) coincide
     normal: dict[_Key, tuple[tuple[int, int], ...]] = {}
     for k, sig in signature.items():
         sign = 1 if sig[0][1] > 0 else -1
         normal[k] = tuple((i, a * sign) for i, a in sig)
     twins = Counter(normal.values())
-    # case 3: per column, rows grouped by their coefficients in that column's column rules
-    for col, idxs in column_rule_instances.items():
-        for r in table.rows:
-            column_role[(r, col)] = [coefs[i].get((r, col), 0) for i in idxs]
-    by_role: dict[tuple[str, tuple[int, ...]], set[object]] = defaultdict(set)
-    index = table._index
-    for r in table.rows:
-        for col in table.columns:
-            cell = index.get((r, col))
-            role = (col, tuple(column_role.get((r, col), ())))
-            by_role[role].add(_fact(cell))
-    out: dict[_Key, Verification] = {}
-    for c in table.cells:
-        k = (c.row, c.column)
-        if c.status != "number":
-            out[k] = "no_value"
-        elif k in failed:
-            out[k] = "failed"
-        elif (
-            k in covered
-            and k not in unchecked
-            and twins[normal[k]] == 1
-            and len(by_role[(c.column, tuple(column_role.get(k, ())))]) == 1
-        ):
-            out[k] = "proven"
-        else:
-            out[k] = "unverified"
-    return out
+    candidates: dict[_Key, int] = {}
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    group_ids: dict[tuple[str, tuple[int, ...]], int] = {}
+    by_column: dict[str, dict[str, tuple[int, ...]]] = {}
+    for k, sig_key in normal.items():
+        if twins[sig_key] != 1:
+            continue
+        col = k[1]
+        roles = by_column.get(col)
+        if roles is None:
+            coefs = column_coefs.get(col, [])
+            roles = by_column[col] = {r: tuple(cf.get((r, col), 0) for cf in coefs) for r in rows}
+        role = roles.get(k[0], ())
+        gk = (col, role)
+        g = group_ids.get(gk)
+        if g is None:
+            g = group_ids[gk] = len(groups)
+            groups.append((col, tuple(r for r, rr in roles.items() if rr == role)))
+        candidates[k] = g
+    if len(_STRUCTURE) > 1024:
+        _STRUCTURE.clear()
+    _STRUCTURE[ck] = (keys, (candidates, groups))
+    return candidates, groups
 
 
 def _fact(cell: Cell | None) -> object:

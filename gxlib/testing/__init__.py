@@ -31,6 +31,7 @@ from gxlib.testing.render import (
     TEXT_STYLES,
     render_docx,
     render_grid,
+    render_page_text,
     render_pdf,
     render_report,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "mismatches",
     "render_docx",
     "render_grid",
+    "render_page_text",
     "render_pdf",
     "render_report",
     "reports",

@@ -265,6 +265,61 @@ def render_report(
     return "\n".join(parts) + "\n"
 
 
+def render_page_text(
+    gen: GeneratedReport,
+    *,
+    spaces: float = 0.2,
+    wide: bool = False,
+    label: LabelFn = _same,
+    seed: int = 0,
+) -> str:
+    """A report as a crawler saves a web page's text: page chrome, metadata lines (标题, 发布时间)
+    and a ``=====正文=====`` rule, then the whole report on ONE line — headings inline after
+    the previous sentence, every table's cells run together — then page chrome again.
+
+    ``spaces`` is the share of cell boundaries where the page left a stray space (「230 000023」);
+    ``wide`` writes values in full-width digits and signs; ``seed`` picks the boundaries.
+    """
+    import random
+
+    rnd = random.Random(seed)
+    p = registry.get(gen.profile)
+    title = f"{gen.body}{gen.year}年政府信息公开工作年度报告"
+    parts: list[str] = [title]
+    intro = "本年度报告根据《中华人民共和国政府信息公开条例》"
+    if gen.cite_source:
+        intro += f"和《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{p.source}）"
+    parts.append(intro + "要求编制。")
+    by_section: dict[str, list[str]] = {}
+    for t in p.tables:
+        by_section.setdefault(t.section, []).append(t.key)
+    for s in p.sections:
+        parts.append(f"{s.number}、" + label(s.title))
+        if s.key in by_section:
+            for key in by_section[s.key]:
+                grid = _grid_for(gen, p, key)
+                cells: list[str] = []
+                for row in grid.rows():
+                    for c in row:
+                        t = (
+                            (_wide(c.text) if wide else c.text)
+                            if c.kind == "value"
+                            else label(c.text)
+                        )
+                        if cells and rnd.random() < spaces:
+                            cells.append(" ")
+                        cells.append(t)
+                parts.append("".join(cells))
+        else:
+            parts.append(PROSE.get(s.number, "无。"))
+    parts.append(gen.body)
+    parts.append(f"{gen.year + 1}年1月20日")
+    chrome_top = ["首页 > 政务公开 > 政府信息公开年报", "字号：大 中 小  打印本页"]
+    meta = [f"标题: {title}", f"发布时间: {gen.year + 1}-01-20 09:30:00", "来源: 本站"]
+    chrome_end = ["【打印本页】【关闭窗口】", "主办单位：" + gen.body + "  网站标识码：0000000000"]
+    return "\n".join([*chrome_top, *meta, "=====正文=====", "".join(parts), *chrome_end]) + "\n"
+
+
 def render_docx(gen: GeneratedReport) -> bytes:
     """The report as a DOCX file with the official table geometry as real merges
     (gridSpan/vMerge). Needs python-docx (a test dependency)."""
