@@ -164,8 +164,8 @@ def _label_pieces(
             piece = m.group()
             if _RUN.match(piece):
                 out.append((m.start(), piece, None, True))
-            elif value_like(piece):
-                out.append((m.start(), piece, None, False))
+            elif value_like(piece) and not any(ch.isdigit() for ch in piece):
+                out.append((m.start(), piece, None, False))  # a placeholder: one cell
             else:
                 return None
         return out or None
@@ -185,7 +185,7 @@ def _label_pieces(
                 else:
                     parts = between(run_start, p)
                     if parts is None:
-                        return None
+                        return _cut(pieces, text, run_start)
                     pieces.extend(parts)
                 run_start = -1
             lm = labels.match(hit)
@@ -204,11 +204,23 @@ def _label_pieces(
             return None
         parts = between(run_start, len(text))
         if parts is None:
-            return None
+            return _cut(pieces, text, run_start)
         pieces.extend(parts)
     if not found or len(pieces) < 2 or all(m is not None for _, _, m, _ in pieces):
         return None
     return pieces
+
+
+def _cut(pieces: list[_Piece], text: str, at: int) -> list[_Piece] | None:
+    """The pieces before text that is neither a run nor a placeholder (「5904.96元」: cells
+    with a unit ran together, which no arithmetic here can cut); that text, with its row's
+    label and the rest of the token, stays one unread piece: the row is not found rather than
+    read wrong."""
+    last = max((i for i, (_, _, m, _) in enumerate(pieces) if m is not None), default=-1)
+    if last <= 0:
+        return None
+    start = pieces[last][0]  # the label before that text goes with it: its row is not read
+    return [*pieces[:last], (start, text[start:].strip(), None, False)]
 
 
 def _join_wrapped(
