@@ -179,7 +179,7 @@ def parse_document(
             )
     tables = list(read_tables(chosen, by_section, diags))
     diags.extend(check_tables(chosen, tables))
-    tables = verify_tables(chosen, tables, diags)
+    tables = verify_tables(chosen, tables, diags, fresh=True)
 
     steps = (*doc.steps, *folding)
     for step in doc.steps:

@@ -55,6 +55,7 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
     pos = 0
     line_no = 1
     body_at: dict[tuple[int, int], int] = {}  # inline heading (start, index) → its body start
+    others: list[tuple[int, int, str]] = []  # lines that are no heading: (start, number, text)
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
@@ -68,10 +69,15 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
                 (start, idx, score, end, line_no - 1, s, len(raw) - len(raw.lstrip()))
             )
         if not scores and len(s) > MAX_HEADING // 2:
-            for at, idx, score, head, body in _inline(profile, raw):
-                candidates.append((start + at, idx, score, end, line_no - 1, head, 0))
-                body_at[(start + at, idx)] = start + body
+            others.append((start, line_no - 1, raw))
     chosen = _best_chain(candidates)
+    if len(chosen) < len(profile.sections) and others:
+        # some section has no heading line: look for its title inside lines (a one-line page)
+        for start, line, raw in others:
+            for at, idx, score, head, body in _inline(profile, raw):
+                candidates.append((start + at, idx, score, start + len(raw), line, head, 0))
+                body_at[(start + at, idx)] = start + body
+        chosen = _best_chain(candidates)
     spans: list[SectionSpan] = []
     by_idx = {c[1]: c for c in chosen}
     found_starts = sorted((c[0], c[1]) for c in chosen)
@@ -108,48 +114,52 @@ def find_sections(text: str, profile: Profile) -> list[SectionSpan]:
 def _inline(profile: Profile, raw: str) -> list[tuple[int, int, float, str, int]]:
     """Section titles inside a line: ``(start, section index, score, heading, body start)``,
     offsets in ``raw``. Titles are searched as printed and after NFKC and Traditional →
-    Simplified folding (both keep offsets when they keep the length)."""
+    Simplified folding (when that keeps the length, so offsets stay)."""
+    pattern, owners = _inline_pattern(profile)
     forms = [raw]
     folded = canonical_same_length(raw)
     if folded != raw:
         forms.append(folded)
     out: dict[tuple[int, int], tuple[int, int, float, str, int]] = {}
-    for idx, sec in enumerate(profile.sections):
-        for title in _inline_titles(profile, idx):
-            for line in forms:
-                at = line.find(title)
-                while at >= 0:
-                    end = at + len(title)
-                    before = line[max(0, at - 8) : at]
-                    if _INLINE_SUB.search(before) is None and (
-                        end >= len(line) or line[end] not in _LIST_NEXT
-                    ):
-                        m = _INLINE_NUMBER.search(before)
-                        if m is not None and m.group(1):
-                            score = 3.0 if m.group(1) == sec.number else 0.5
-                        elif m is not None and m.group(2):
-                            score = 2.0 if m.group(2) == str(idx + 1) else 0.5
-                        else:
-                            score = _UNNUMBERED_INLINE + _INLINE_PENALTY
-                        start = at - (len(m.group(0)) if m is not None else 0)
-                        score -= _INLINE_PENALTY
-                        prev = out.get((start, idx))
-                        if prev is None or prev[2] < score:
-                            out[(start, idx)] = (start, idx, score, raw[start:end].strip(), end)
-                    at = line.find(title, end)
+    for line in forms:
+        for hit in pattern.finditer(line):
+            at, end = hit.span()
+            if end < len(line) and line[end] in _LIST_NEXT:
+                continue  # a list of the sections, as the introduction gives it
+            before = line[max(0, at - 8) : at]
+            if _INLINE_SUB.search(before) is not None:
+                continue
+            m = _INLINE_NUMBER.search(before)
+            start = at - (len(m.group(0)) if m is not None else 0)
+            for idx in owners[hit.group()]:
+                number = profile.sections[idx].number
+                if m is not None and m.group(1):
+                    score = 3.0 if m.group(1) == number else 0.5
+                elif m is not None and m.group(2):
+                    score = 2.0 if m.group(2) == str(idx + 1) else 0.5
+                else:
+                    score = _UNNUMBERED_INLINE + _INLINE_PENALTY
+                score -= _INLINE_PENALTY
+                prev = out.get((start, idx))
+                if prev is None or prev[2] < score:
+                    out[(start, idx)] = (start, idx, score, raw[start:end].strip(), end)
     return sorted(out.values())
 
 
 @lru_cache(maxsize=64)
-def _inline_titles(profile: Profile, idx: int) -> tuple[str, ...]:
-    """A section's title and variants as they may be printed, longest first (a variant that is
-    part of the title must not cut it short)."""
-    sec = profile.sections[idx]
-    texts = {canonical_same_length(t) for t in (sec.title, *sec.variants)} | {
-        sec.title,
-        *sec.variants,
-    }
-    return tuple(sorted((t for t in texts if len(t) >= 4), key=lambda t: (-len(t), t)))
+def _inline_pattern(profile: Profile) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]]:
+    """One pattern for every section title and variant as it may be printed (longest first,
+    so that a variant that is part of a title does not cut it short), and the sections each
+    printed form belongs to."""
+    owners: dict[str, list[int]] = {}
+    for idx, sec in enumerate(profile.sections):
+        for t in (sec.title, *sec.variants):
+            for form in {t, canonical_same_length(t)}:
+                if len(form) >= 4 and idx not in owners.setdefault(form, []):
+                    owners[form].append(idx)
+    forms = sorted(owners, key=lambda t: (-len(t), t))
+    pattern = re.compile("|".join(re.escape(f) for f in forms) or "(?!)")
+    return pattern, {k: tuple(v) for k, v in owners.items()}
 
 
 def canonical_same_length(text: str) -> str:

@@ -75,9 +75,17 @@ def resolved_rules(diagnostics: Iterable[Diagnostic]) -> dict[str, frozenset[str
 
 
 def verify_tables(
-    profile: Profile, tables: Sequence[Table], diagnostics: Iterable[Diagnostic] = ()
+    profile: Profile,
+    tables: Sequence[Table],
+    diagnostics: Iterable[Diagnostic] = (),
+    *,
+    fresh: bool = False,
 ) -> list[Table]:
-    """``tables`` with every cell's :attr:`~gxlib.report.Cell.verification` set."""
+    """``tables`` with every cell's :attr:`~gxlib.report.Cell.verification` set.
+
+    ``fresh=True`` says the tables were just made by the extractor and nothing else holds them
+    yet: proven and failed cells are then marked in place instead of copied (the parser's fast
+    path; their other cells already have the default state)."""
     resolved = resolved_rules(diagnostics)
     specs = {t.key: t for t in profile.tables}
     out = []
@@ -86,17 +94,40 @@ def verify_tables(
         if spec is None or not spec.rules:
             out.append(table)  # nothing to prove: every cell keeps its default state
             continue
-        out.append(verify_table(spec, table, resolved.get(table.key, frozenset())))
+        if fresh:
+            _mark(spec, table, resolved.get(table.key, frozenset()))
+            out.append(table)
+        else:
+            out.append(verify_table(spec, table, resolved.get(table.key, frozenset())))
     return out
+
+
+def _mark(spec: TableSpec, table: Table, resolved: frozenset[str]) -> None:
+    if not table.found:
+        return
+    index = table._index
+    for k, state in _states(spec, table, resolved).items():
+        # the cell was made by this parse and is not yet seen by anyone: setting the field
+        # now is constructing it with this state
+        object.__setattr__(index[k], "verification", state)
 
 
 def verify_table(spec: TableSpec, table: Table, resolved: frozenset[str] = frozenset()) -> Table:
     """One table with its cells' verification states (see the module docstring)."""
     states = _states(spec, table, resolved) if table.found and spec.rules else {}
-    if all(c.verification == states.get((c.row, c.column), _default(c)) for c in table.cells):
+    cells: list[Cell] = []
+    changed = False
+    for c in table.cells:
+        state = states.get((c.row, c.column))
+        if state is None:
+            state = "unverified" if c.status == "number" else "no_value"
+        if c.verification != state:
+            c = _with_state(c, state)
+            changed = True
+        cells.append(c)
+    if not changed:
         return table
-    cells = tuple(_with_state(c, states.get((c.row, c.column), _default(c))) for c in table.cells)
-    return Table(table.key, table.title, table.found, cells, table.rows, table.columns)
+    return Table(table.key, table.title, table.found, tuple(cells), table.rows, table.columns)
 
 
 def _default(cell: Cell) -> Verification:
