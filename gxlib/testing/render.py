@@ -301,14 +301,14 @@ def render_page_text(
                 cells: list[str] = []
                 for row in grid.rows():
                     for c in row:
-                        t = (
+                        shown = (
                             (_wide(c.text) if wide else c.text)
                             if c.kind == "value"
                             else label(c.text)
                         )
                         if cells and rnd.random() < spaces:
                             cells.append(" ")
-                        cells.append(t)
+                        cells.append(shown)
                 parts.append("".join(cells))
         else:
             parts.append(PROSE.get(s.number, "无。"))
