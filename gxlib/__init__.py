@@ -36,7 +36,7 @@ from gxlib.frames import (
     to_pandas,
 )
 from gxlib.parse import parse, parse_bytes, parse_document, parse_text
-from gxlib.report import Cell, Metadata, Report, Section, Table
+from gxlib.report import Cell, Metadata, Report, Section, Table, Verification, VerificationSummary
 
 __version__ = "0.1.0"
 
@@ -66,6 +66,8 @@ __all__ = [
     "UnknownProfileError",
     "UnreadableInputError",
     "UnsupportedInputError",
+    "Verification",
+    "VerificationSummary",
     "__version__",
     "check_continuity",
     "diagnostics",

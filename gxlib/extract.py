@@ -81,11 +81,15 @@ class SectionTokens:
         self.matches = matches
 
 
+# Signs and decimal points as runs write them, full-width forms included (「０＋１０」): \d
+# already matches full-width digits, and runs.py reads all of these after NFKC.
+_SIGN = "+\\-\u2212\uff0b\uff0d"
+_DOT = ".\uff0e"
 # digits glued after text; a run of values ends in a digit (「1.」 is a wrapped row number)
-_GLUED = re.compile(r"^(.*?\D)([+\-]?\d(?:[\d.+\-]*\d)?)$", re.S)
+_GLUED = re.compile(rf"^(.*?\D)([{_SIGN}]?\d(?:[\d{_DOT}{_SIGN}]*\d)?)$", re.S)
 
 
-_RUN = re.compile(r"^[+\-]?\d(?:[\d.+\-]*\d)?$")
+_RUN = re.compile(rf"^[{_SIGN}]?\d(?:[\d{_DOT}{_SIGN}]*\d)?$")
 
 
 def _unglue(
@@ -102,7 +106,7 @@ def _unglue(
     out_m: list[Match | None] = []
     for tok, m in zip(tokens, matches, strict=True):
         pieces = (
-            _label_pieces(tok.text, labels)
+            _label_pieces(tok.text, labels, value_like)
             if m is None and tok.text and not value_like(tok.text)
             else None
         )
@@ -111,13 +115,13 @@ def _unglue(
             out_m.append(m)
             continue
         first = True
-        for start, text, lm in pieces:
+        for start, text, lm, glued in pieces:
             out_t.append(
                 tok._replace(
                     text=text,
                     start=tok.start + start,
                     row_start=tok.row_start and first,
-                    glued=lm is None,
+                    glued=glued,
                 )
             )
             out_m.append(lm)
@@ -125,8 +129,19 @@ def _unglue(
     return out_t, out_m
 
 
-def _label_pieces(text: str, labels: SectionLabels) -> list[tuple[int, str, Match | None]] | None:
-    """``(offset, text, match)`` pieces of a token made of labels and digit runs, else None."""
+_Piece = tuple[int, str, "Match | None", bool]
+# prose that ends before a table starts on the same line (a crawler's one-line page)
+_NON_SPACE = re.compile(r"\S+")
+_PROSE_BEFORE = re.compile(r"[。；;：:！？!?]\s*$")
+
+
+def _label_pieces(
+    text: str, labels: SectionLabels, value_like: Callable[[str], bool]
+) -> list[_Piece] | None:
+    """``(offset, text, match, glued)`` pieces of a token made of labels and digit runs, else
+    None. A piece between labels that is no run but reads as one value (「12.5万元」, 「/」) is
+    kept whole (not glued: it is one cell or the row is short); prose ending in a sentence
+    mark may come before the first label (the rest of a one-line page)."""
     if not any(ch.isdigit() for ch in text):
         return None
     g = _GLUED.match(text)
@@ -134,12 +149,27 @@ def _label_pieces(text: str, labels: SectionLabels) -> list[tuple[int, str, Matc
         lm = labels.match(g.group(1).rstrip())
         if lm is not None and lm.how != "fuzzy":
             head = g.group(1)
-            return [(0, head.rstrip(), lm), (len(head), g.group(2), None)]
+            return [(0, head.rstrip(), lm, False), (len(head), g.group(2), None, True)]
     forms = labels.forms_by_first_char()
-    pieces: list[tuple[int, str, Match | None]] = []
+    pieces: list[_Piece] = []
     run_start = -1
     p = 0
     found = False
+
+    def between(a: int, b: int) -> list[_Piece] | None:
+        # a stray space splits a run where the page had whitespace between cells: each part
+        # is one or more whole cells (「230 000023」)
+        out: list[_Piece] = []
+        for m in _NON_SPACE.finditer(text, a, b):
+            piece = m.group()
+            if _RUN.match(piece):
+                out.append((m.start(), piece, None, True))
+            elif value_like(piece) and not any(ch.isdigit() for ch in piece):
+                out.append((m.start(), piece, None, False))  # a placeholder: one cell
+            else:
+                return None
+        return out or None
+
     while p < len(text):
         hit = None
         for form in forms.get(text[p], ()):
@@ -148,12 +178,18 @@ def _label_pieces(text: str, labels: SectionLabels) -> list[tuple[int, str, Matc
                 break
         if hit is not None:
             if run_start >= 0:
-                if not _RUN.match(text[run_start:p].strip()):
-                    return None
-                pieces.append((run_start, text[run_start:p].strip(), None))
+                if not pieces:
+                    if not _PROSE_BEFORE.search(text[run_start:p]):
+                        return None  # text before the first label: not a dump of this table
+                    pieces.append((run_start, text[run_start:p].strip(), None, False))
+                else:
+                    parts = between(run_start, p)
+                    if parts is None:
+                        return _cut(pieces, text, run_start)
+                    pieces.extend(parts)
                 run_start = -1
             lm = labels.match(hit)
-            pieces.append((p, hit, lm))
+            pieces.append((p, hit, lm, False))
             found = True
             p += len(hit)
             continue
@@ -161,17 +197,30 @@ def _label_pieces(text: str, labels: SectionLabels) -> list[tuple[int, str, Matc
             p += 1
             continue
         if run_start < 0:
-            if not pieces:
-                return None  # text before the first label: not a dump of this table
             run_start = p
         p += 1
     if run_start >= 0:
-        if not _RUN.match(text[run_start:].strip()):
+        if not pieces:
             return None
-        pieces.append((run_start, text[run_start:].strip(), None))
-    if not found or len(pieces) < 2 or all(m is not None for _, _, m in pieces):
+        parts = between(run_start, len(text))
+        if parts is None:
+            return _cut(pieces, text, run_start)
+        pieces.extend(parts)
+    if not found or len(pieces) < 2 or all(m is not None for _, _, m, _ in pieces):
         return None
     return pieces
+
+
+def _cut(pieces: list[_Piece], text: str, at: int) -> list[_Piece] | None:
+    """The pieces before text that is neither a run nor a placeholder (「5904.96元」: cells
+    with a unit ran together, which no arithmetic here can cut); that text, with its row's
+    label and the rest of the token, stays one unread piece: the row is not found rather than
+    read wrong."""
+    last = max((i for i, (_, _, m, _) in enumerate(pieces) if m is not None), default=-1)
+    if last <= 0:
+        return None
+    start = pieces[last][0]  # the label before that text goes with it: its row is not read
+    return [*pieces[:last], (start, text[start:].strip(), None, False)]
 
 
 def _join_wrapped(

@@ -24,6 +24,7 @@ from attrs import frozen
 from gxlib.continuity import ContinuityIssue, check_continuity
 from gxlib.dedupe import unique_reports, warn_duplicate
 from gxlib.errors import MissingExtraError
+from gxlib.report import VERIFICATIONS
 from gxlib.values import Number, Status
 
 if TYPE_CHECKING:
@@ -115,6 +116,13 @@ SCHEMA = Schema(
         Column("value_float", "float64", "float64", "value as float64 (may round money)"),
         Column("raw", "string", "string", "the cell text as found"),
         Column("status", "category", "dictionary", "cell status", STATUSES),
+        Column(
+            "verification",
+            "category",
+            "dictionary",
+            "proven / unverified / failed by the report's arithmetic; no_value without a number",
+            VERIFICATIONS,
+        ),
         Column("row_label", "string", "string", "printed row label"),
         Column("column_label", "string", "string", "printed column label"),
         Column("unit", "string", "string", "money unit of the column or cell"),
@@ -224,19 +232,44 @@ def report_html(report: Report) -> str | None:
     except MissingExtraError:
         return None
     m = report.metadata
+    s = report.verification_summary()
     parts = [
         f"<p><b>{html.escape(m.body or '?')} {m.year or '?'}</b> · {html.escape(report.profile)}"
-        f" · {len(report.errors)} error(s), {len(report.diagnostics)} diagnostic(s)</p>"
+        f" · {len(report.errors)} error(s), {len(report.diagnostics)} diagnostic(s)</p>",
+        f"<p>cells: {s.proven} proven ✓, {s.unverified} read but unverified, {s.failed} failed ✗,"
+        f" {s.ambiguous} ambiguous, {s.missing} missing,"
+        f" {s.blank + s.placeholder + s.invalid} blank/placeholder/invalid</p>",
     ]
     for t in report.tables:
         if t.found:
             parts.append(f"<p>{html.escape(t.key)} — {html.escape(t.title)}</p>")
-            parts.append(report_to_pandas(report, wide=True, table=t.key).to_html(na_rep="·"))
+            parts.append(_marked(report, t.key).to_html(na_rep="·"))
     if report.facts:
         parts.append(facts_html(report))
     if report.diagnostics:
         parts.append(diagnostics_frame(report)[["code", "severity", "message", "line"]].to_html())
     return "\n".join(parts)
+
+
+_MARK = {"proven": " ✓", "failed": " ✗", "unverified": "", "no_value": ""}
+
+
+def _marked(report: Report, table: str) -> Any:
+    """The wide table as text, each value marked ✓ (proven) or ✗ (a rule failed)."""
+    pd = _pandas()
+    t = report.table(table)
+    data = {
+        c: [
+            (exact_text(cell.value) or "") + _MARK[cell.verification]
+            if (cell := t.cell(r, c)).value is not None
+            else None
+            for r in t.rows
+        ]
+        for c in t.columns
+    }
+    frame = pd.DataFrame(data, index=pd.Index(list(t.rows), name="row"))
+    frame.columns.name = "column"
+    return frame
 
 
 def diagnostics_frame(reports: Report | Iterable[Report]) -> Any:
@@ -393,7 +426,7 @@ def _sum_row(
     base = next(c for c in cells if c is not None)
     rec = {name: base.get(name) for name in SCHEMA.names}
     rec |= {"row": parent, "raw": None, "row_label": "", "line": None, "offset": None}
-    rec |= {"page": None, "derived": True}
+    rec |= {"page": None, "derived": True, "verification": "no_value"}
     bad = [
         f"{child}: {c['status'] if c is not None else 'absent'}"
         for child, c in zip(children, cells, strict=True)
@@ -405,6 +438,7 @@ def _sum_row(
         return rec
     total: Number = sum((_number(c["value"]) for c in cells if c is not None), start=0)
     rec |= {"value": exact_text(total), "value_float": float(total), "status": "number"}
+    rec["verification"] = "unverified"  # a sum gxlib made, not one the report's rules checked
     rec["note"] = "sum of " + ", ".join(children)
     return rec
 

@@ -81,6 +81,13 @@ def _nfkc_document(text: str) -> str:
     return _NFKC_RUN.sub(lambda m: _nfkc_run(m.group()), text)
 
 
+def fold_chars(text: str) -> str:
+    """NFKC, then Traditional → Simplified: the character folds of :func:`canonical`, without
+    its removals (spaces, glosses), so that most texts keep their length and offsets."""
+    s = _nfkc(text)
+    return _T2S_RE.sub(_t2s, s)
+
+
 def _canonical(text: str) -> str:
     s = _nfkc(text)
     s = _SPACE.sub("", s)  # first, so a gloss set off by a space is still seen as one

@@ -27,6 +27,7 @@ from gxlib.readers import read_document
 from gxlib.report import Detection, Report, Section, Table
 from gxlib.report_boundary import Boundary, second_report_start
 from gxlib.sections import find_sections, heading_candidates
+from gxlib.verify import verify_tables
 
 _MAX_PATH_LEN = 1024
 
@@ -228,6 +229,7 @@ def parse_document(
             )
     tables = list(read_tables(chosen, by_section, diags))
     diags.extend(check_tables(chosen, tables))
+    tables = verify_tables(chosen, tables, diags, fresh=True)
     # facts only from the text read (the first report, when there are several)
     prose_doc = doc if boundary is None else evolve(doc, text=text)
     facts, fact_diags = read_facts(prose_doc, chosen, line_at, _table_ranges(tables))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from attrs import field, frozen
+from attrs import Factory, field, frozen
 
 from gxlib.diagnostics import Diagnostic
 from gxlib.document import Location, Step
@@ -29,6 +29,58 @@ class Cell:
     column_label: str = ""
     unit: str | None = None
     candidates: tuple[Number, ...] = ()
+    verification: Verification = field(
+        default=Factory(lambda self: _default_verification(self.status), takes_self=True)
+    )
+    """Whether the report's arithmetic proves the value (see :data:`Verification`)."""
+
+
+Verification = Literal["proven", "unverified", "failed", "no_value"]
+"""What the report's own arithmetic (the profile's rules, 勾稽关系) says about a cell.
+
+* ``proven`` — a number; at least one rule covers it; every rule instance that covers it was
+  checkable and holds; none of them was used to choose the reading; and no other wrong value
+  could have hidden the error (no other cell is covered by exactly the same rule instances, and
+  every row the rules cannot tell apart from this one holds the same value in this column).
+  docs/verification.md states the guarantee exactly.
+* ``unverified`` — a number that is read but not proven: no rule covers it, a rule covering it
+  could not be checked, the rule chose the reading, or a compensating error could hide.
+* ``failed`` — a number in a rule instance that was checked and does not hold.
+* ``no_value`` — the cell holds no number (its ``status`` says which fact: blank, placeholder,
+  invalid, ambiguous, missing).
+"""
+
+VERIFICATIONS: tuple[Verification, ...] = ("proven", "unverified", "failed", "no_value")
+
+
+def _default_verification(status: Status) -> Verification:
+    # never "proven" by default: only gxlib.verify proves a cell
+    return "unverified" if status == "number" else "no_value"
+
+
+@frozen
+class VerificationSummary:
+    """How many cells of a report are proven, read but unverified, failed, or hold no number."""
+
+    cells: int
+    proven: int
+    unverified: int
+    failed: int
+    blank: int
+    placeholder: int
+    invalid: int
+    ambiguous: int
+    missing: int
+
+    @property
+    def read(self) -> int:
+        """Cells that hold a number (proven + unverified + failed)."""
+        return self.proven + self.unverified + self.failed
+
+    @property
+    def proven_share(self) -> float:
+        """Proven cells as a share of all cells (0.0 for a report without cells)."""
+        return self.proven / self.cells if self.cells else 0.0
 
 
 @frozen
@@ -154,6 +206,26 @@ class Report:
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity == "error")
 
+    def verification_summary(self) -> VerificationSummary:
+        """Counts of cells by verification state and, for cells without a number, by status."""
+        counts: dict[str, int] = {}
+        n = 0
+        for c in self.cells():
+            n += 1
+            key = c.verification if c.verification != "no_value" else c.status
+            counts[key] = counts.get(key, 0) + 1
+        return VerificationSummary(
+            cells=n,
+            proven=counts.get("proven", 0),
+            unverified=counts.get("unverified", 0),
+            failed=counts.get("failed", 0),
+            blank=counts.get("blank", 0),
+            placeholder=counts.get("placeholder", 0),
+            invalid=counts.get("invalid", 0),
+            ambiguous=counts.get("ambiguous", 0),
+            missing=counts.get("missing", 0),
+        )
+
     @property
     def ok(self) -> bool:
         """True when no error diagnostic was raised."""
@@ -178,6 +250,7 @@ class Report:
                     "value": c.value,
                     "raw": c.raw,
                     "status": c.status,
+                    "verification": c.verification,
                     "row_label": c.row_label,
                     "column_label": c.column_label,
                     "unit": c.unit,

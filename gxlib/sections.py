@@ -4,6 +4,13 @@ A heading is a short line whose text (after its numbering) is a section title or
 variant. Headings are often unnumbered (「收到和处理政府信息公开申请情况」) and titles recur in the
 prose (the introduction lists them all), so candidates are scored — correctly numbered beats
 unnumbered — and the best set in document order is chosen.
+
+A crawler that saves a page's text may put the whole report on one line, headings inline
+(「…报告。一、总体情况2019年，…」). So a title (or variant) found anywhere in a line that is not
+itself a heading is a candidate too, scored like a heading line by its numbering, a little
+lower so that a heading line always wins over the same title inline: a correctly numbered
+inline title beats an unnumbered heading line, an unnumbered inline title (as the
+introduction lists them) scores least.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from functools import lru_cache
 
 from attrs import frozen
 
-from gxlib.normalize import canonical, edit_distance, match_key
+from gxlib.normalize import canonical, edit_distance, fold_chars, match_key
 from gxlib.profiles.model import Profile
 
 _NUMBERING = re.compile(
@@ -21,6 +28,15 @@ _NUMBERING = re.compile(
 )
 _SUBHEADING = re.compile(r"^[(（][一二三四五六七八九十\d]{1,3}[)）]")
 MAX_HEADING = 40
+
+
+_INLINE_NUMBER = re.compile(
+    r"(?:第?([一二三四五六七八九十]{1,3})(?:部分)?[、,.:：]\s*|(?<![\d.])(\d{1,2})[、.．]\s*)$"
+)
+_INLINE_SUB = re.compile(r"[(（][一二三四五六七八九十\d]{1,3}[)）]\s*$")
+_INLINE_PENALTY = 0.5
+_UNNUMBERED_INLINE = 0.5
+_LIST_NEXT = frozenset("、,，和及与等")
 
 
 @frozen
@@ -41,7 +57,14 @@ number, stripped text, indent)."""
 
 def heading_candidates(text: str, profile: Profile) -> list[Candidate]:
     """Every line of ``text`` that can be a heading of one of ``profile``'s sections, scored."""
+    return _scan(text, profile)[0]
+
+
+def _scan(text: str, profile: Profile) -> tuple[list[Candidate], list[tuple[int, int, str]]]:
+    """Heading candidates, and the long lines that are none: ``(start, line number, text)``,
+    where a one-line page may hide its headings."""
     candidates: list[Candidate] = []
+    others: list[tuple[int, int, str]] = []
     pos = 0
     line_no = 1
     for raw in text.split("\n"):
@@ -49,13 +72,16 @@ def heading_candidates(text: str, profile: Profile) -> list[Candidate]:
         pos = end + 1
         line_no += 1
         s = raw.strip()
-        if not s or len(s) > 8 * MAX_HEADING:
+        if not s:
             continue
-        for idx, score in _line_scores(profile, s):
+        scores = _line_scores(profile, s) if len(s) <= 8 * MAX_HEADING else ()
+        for idx, score in scores:
             candidates.append(
                 (start, idx, score, end, line_no - 1, s, len(raw) - len(raw.lstrip()))
             )
-    return candidates
+        if not scores and len(s) > MAX_HEADING // 2:
+            others.append((start, line_no - 1, raw))
+    return candidates, others
 
 
 def find_sections(
@@ -63,10 +89,23 @@ def find_sections(
 ) -> list[SectionSpan]:
     """The span of each of ``profile``'s sections in ``text`` (found, or placed between the
     neighbours that were), from the best-scoring chain of heading candidates (``candidates``:
-    ``heading_candidates(text, profile)`` when the caller has them)."""
+    ``heading_candidates(text, profile)`` when the caller has them). When some section has no
+    heading line, section titles are also looked for inside lines (a one-line page)."""
+    others: list[tuple[int, int, str]] | None = None
     if candidates is None:
-        candidates = heading_candidates(text, profile)
+        candidates, others = _scan(text, profile)
+    candidates = list(candidates)  # inline headings are added below; the caller's list stays
+    body_at: dict[tuple[int, int], int] = {}  # inline heading (start, index) → its body start
     chosen = _best_chain(candidates)
+    if len(chosen) < len(profile.sections):
+        if others is None:
+            others = _scan(text, profile)[1]
+        for start, line, raw in others:
+            for at, idx, score, head, body in _inline(profile, raw):
+                candidates.append((start + at, idx, score, start + len(raw), line, head, 0))
+                body_at[(start + at, idx)] = start + body
+        if others:
+            chosen = _best_chain(candidates)
     spans: list[SectionSpan] = []
     by_idx = {c[1]: c for c in chosen}
     found_starts = sorted((c[0], c[1]) for c in chosen)
@@ -75,13 +114,14 @@ def find_sections(
         if c is not None:
             start, _, _, hend, line, heading, _ = c
             nxt = [st for st, i in found_starts if st > start]
+            body = body_at.get((start, idx), hend + 1)
             spans.append(
                 SectionSpan(
                     sec.key,
                     True,
                     heading,
                     start,
-                    min(hend + 1, len(text)),
+                    min(body, len(text)),
                     nxt[0] if nxt else len(text),
                     line,
                 )
@@ -89,11 +129,71 @@ def find_sections(
         else:
             prev = [cc for cc in chosen if cc[1] < idx]
             nxt_c = [cc for cc in chosen if cc[1] > idx]
-            body = (max(prev, key=lambda cc: cc[1])[3] + 1) if prev else 0
+            body = 0
+            if prev:
+                p = max(prev, key=lambda cc: cc[1])
+                body = body_at.get((p[0], p[1]), p[3] + 1)
             stop = min(nxt_c, key=lambda cc: cc[1])[0] if nxt_c else len(text)
             body = min(body, len(text))
             spans.append(SectionSpan(sec.key, False, None, body, body, max(stop, body), 0))
     return spans
+
+
+def _inline(profile: Profile, raw: str) -> list[tuple[int, int, float, str, int]]:
+    """Section titles inside a line: ``(start, section index, score, heading, body start)``,
+    offsets in ``raw``. Titles are searched as printed and after NFKC and Traditional →
+    Simplified folding (when that keeps the length, so offsets stay)."""
+    pattern, owners = _inline_pattern(profile)
+    forms = [raw]
+    folded = canonical_same_length(raw)
+    if folded != raw:
+        forms.append(folded)
+    out: dict[tuple[int, int], tuple[int, int, float, str, int]] = {}
+    for line in forms:
+        for hit in pattern.finditer(line):
+            at, end = hit.span()
+            if end < len(line) and line[end] in _LIST_NEXT:
+                continue  # a list of the sections, as the introduction gives it
+            before = line[max(0, at - 8) : at]
+            if _INLINE_SUB.search(before) is not None:
+                continue
+            m = _INLINE_NUMBER.search(before)
+            start = at - (len(m.group(0)) if m is not None else 0)
+            for idx in owners[hit.group()]:
+                number = profile.sections[idx].number
+                if m is not None and m.group(1):
+                    score = 3.0 if m.group(1) == number else 0.5
+                elif m is not None and m.group(2):
+                    score = 2.0 if m.group(2) == str(idx + 1) else 0.5
+                else:
+                    score = _UNNUMBERED_INLINE + _INLINE_PENALTY
+                score -= _INLINE_PENALTY
+                prev = out.get((start, idx))
+                if prev is None or prev[2] < score:
+                    out[(start, idx)] = (start, idx, score, raw[start:end].strip(), end)
+    return sorted(out.values())
+
+
+@lru_cache(maxsize=64)
+def _inline_pattern(profile: Profile) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]]:
+    """One pattern for every section title and variant as it may be printed (longest first,
+    so that a variant that is part of a title does not cut it short), and the sections each
+    printed form belongs to."""
+    owners: dict[str, list[int]] = {}
+    for idx, sec in enumerate(profile.sections):
+        for t in (sec.title, *sec.variants):
+            for form in {t, canonical_same_length(t)}:
+                if len(form) >= 4 and idx not in owners.setdefault(form, []):
+                    owners[form].append(idx)
+    forms = sorted(owners, key=lambda t: (-len(t), t))
+    pattern = re.compile("|".join(re.escape(f) for f in forms) or "(?!)")
+    return pattern, {k: tuple(v) for k, v in owners.items()}
+
+
+def canonical_same_length(text: str) -> str:
+    """NFKC and Traditional → Simplified folding, when it keeps every offset; else ``text``."""
+    folded = fold_chars(text)
+    return folded if len(folded) == len(text) else text
 
 
 # Lines repeat ("0", labels, blank cells): what a line can be is worked out once per text.

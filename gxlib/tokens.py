@@ -44,12 +44,22 @@ ValueLike = Callable[[str], bool]
 
 _LINE = re.compile(r"[^\n]*\n?")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# The delimiter row as converters also write it, with full-width or other dash look-alikes,
+# colons and pipes (「|－－－|」, 「｜——｜」). A row of such dashes may also be a row of "—"
+# placeholders, so it is a delimiter only in the delimiter's place: right under a table's
+# first row.
+_D = "\\-\u2010-\u2015\u2212\u2500\u2501\u30fc\uff0d\uff70"
+_WIDE_MD_RULE = re.compile(
+    rf"^\s*[|｜]?\s*[:：]?[{_D}]{{2,}}[:：]?\s*([|｜]\s*[:：]?[{_D}]{{2,}}[:：]?\s*)*[|｜]?\s*$"
+)
 _PIPE_ONLY = re.compile(r"^[|\s]+$")
 # Page furniture that PDF and Word copies leave inside tables: "- 4 -", "第4页", "4/12".
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
 _WS = re.compile(r"\s+")
+# digits glued to a letter somewhere (「总计5643382914」): table text whose cells ran together
+_RUN_TOGETHER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
 
 def _lines(text: str, start: int, end: int, first_line: int) -> list[tuple[int, int, str]]:
@@ -112,18 +122,32 @@ def tokenize(
     raw = _TOKENIZERS[style](text, start, end, first_line, value_like)
     if style == "plain":
         raw = [t._replace(explicit=False) for t in raw]
-    return list(_split_glued(raw, value_like))
+    # A region inside a line whose digits are glued to labels somewhere (a crawler's one-line
+    # page, 「…总计5439149518四、结转…」): its spaces are stray, not cell separators, and each
+    # space-separated part may hold several cells.
+    one_line = "\n" not in text[start:end].rstrip()
+    if one_line:
+        ls = text.rfind("\n", 0, start) + 1
+        le = text.find("\n", start)
+        one_line = _RUN_TOGETHER.search(text, ls, le if le >= 0 else len(text)) is not None
+    return list(_split_glued(raw, value_like, one_line))
 
 
 def _rows(text: str, start: int, end: int, first_line: int, value_like: ValueLike) -> list[Token]:
     out: list[Token] = []
+    pipe_rows = 0  # pipe lines since the last line that was not one: a table's row number
     for off, line_no, line in _lines(text, start, end, first_line):
-        if not line.strip() or _maybe_page_number(line):
+        if not line.strip():
+            pipe_rows = 0
+            continue
+        if _maybe_page_number(line):
             continue
         if "|" not in line:
+            pipe_rows = 0
             out.append(_tok(line, off, line_no, True))
             continue
-        if _MD_RULE.match(line):
+        pipe_rows += 1
+        if _MD_RULE.match(line) or (pipe_rows == 2 and _WIDE_MD_RULE.match(line)):
             continue
         parts: list[tuple[int, str]] = []
         pos = 0
@@ -233,7 +257,9 @@ def _tok(piece: str, off: int, line_no: int, row_start: bool) -> Token:
 _TOKENIZERS = {"rows": _rows, "cells": _cells, "tabs": _tabs, "plain": _plain}
 
 
-def _split_glued(tokens: list[Token], value_like: ValueLike) -> Iterator[Token]:
+def _split_glued(
+    tokens: list[Token], value_like: ValueLike, one_line: bool = False
+) -> Iterator[Token]:
     """Split a cell holding a label followed by space-separated values ("行政许可 396 0 181"),
     or several space-separated values ("0 0 0"): PDF text and some copies glue a row together."""
     for tok in tokens:
@@ -248,6 +274,10 @@ def _split_glued(tokens: list[Token], value_like: ValueLike) -> Iterator[Token]:
         if k == len(parts) or (k > 0 and not _is_texty(tok.text[: parts[k][0]])):
             yield tok
             continue
+        # values after a head whose own cells ran together (a crawler's one-line page,
+        # 「…总计5439149518 四、结转下年度继续办理 31 0 2390」): a space there is a stray one, and
+        # each part may hold several cells, as the digits glued in the head do
+        dump = one_line or (k > 0 and _RUN_TOGETHER.search(tok.text[: parts[k][0]]) is not None)
         if k > 0:
             head_end = parts[k - 1][0] + len(parts[k - 1][1])
             yield tok._replace(text=tok.text[:head_end])
@@ -261,6 +291,7 @@ def _split_glued(tokens: list[Token], value_like: ValueLike) -> Iterator[Token]:
                 tok.page,
                 tok.grid,
                 False,
+                glued=dump,
             )
 
 

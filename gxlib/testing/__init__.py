@@ -32,6 +32,7 @@ from gxlib.testing.render import (
     TEXT_STYLES,
     render_docx,
     render_grid,
+    render_page_text,
     render_pdf,
     render_report,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "prose",
     "render_docx",
     "render_grid",
+    "render_page_text",
     "render_pdf",
     "render_report",
     "reports",

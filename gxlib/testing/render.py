@@ -11,7 +11,15 @@ Every style is a flattening seen in real reports (see the seeds and docs/how-it-
 * ``pdf``      — a PDF text layer: whitespace between cells, long labels wrapped, page-number
   lines, the 三、本年度办理结果 stub typeset one character per row;
 * ``dump``     — a crawler's text dump: each row's cells run together with no separator
-  (「行政许可3960181」); what the text does not prove must come back ambiguous.
+  (「行政许可3960181」); what the text does not prove must come back ambiguous;
+* ``dump-line`` — the same with the rows run together too, a whole table on one line;
+* ``dump-wide`` — ``dump`` in full-width digits and signs (「行政许可３９６０１８１」), as
+  Chinese input methods and some crawlers write them;
+* ``markdown-wide`` — ``markdown`` whose delimiter rows are written with full-width dashes
+  (「|－－－|」), as some converters do.
+
+:func:`render_page_text` renders a whole report as a crawler saves a page: metadata lines, then
+the report on one line with headings inline and tables run together.
 """
 
 from __future__ import annotations
@@ -24,7 +32,18 @@ from gxlib.profiles.model import Profile
 from gxlib.testing.grid import GCell, TableGrid, build_grid
 from gxlib.testing.strategies import GeneratedReport
 
-STYLES = ("pipes", "cells", "tabs", "markdown", "html", "pdf", "dump", "dump-line")
+STYLES = (
+    "pipes",
+    "cells",
+    "tabs",
+    "markdown",
+    "markdown-wide",
+    "html",
+    "pdf",
+    "dump",
+    "dump-line",
+    "dump-wide",
+)
 TEXT_STYLES = ("pipes", "cells", "tabs", "markdown", "pdf")
 
 LabelFn = Callable[[str], str]
@@ -85,7 +104,8 @@ def render_grid(
                     col += owner.colspan if owner is not None else 1
             blocks.append("\n".join(lines))
         return "\n\n".join(blocks)
-    if style == "markdown":
+    if style in ("markdown", "markdown-wide"):
+        rule = "－－－|" if style == "markdown-wide" else "---|"
         cover = grid.covering()
         out = []
         for r in range(grid.n_rows):
@@ -95,7 +115,7 @@ def render_grid(
                 cells.append(text(owner) if owner is not None else "")
             out.append("| " + " | ".join(cells) + " |")
             if r == 0:
-                out.append("|" + "---|" * grid.n_cols)
+                out.append("|" + rule * grid.n_cols)
         return "\n".join(out)
     if style == "html":
         out = ['<table border="1">']
@@ -115,10 +135,22 @@ def render_grid(
     if style == "dump":
         # a crawler's text dump: each row's cells glued together with no separator at all
         return "\n".join("".join(text(c) for c in row) for row in rows)
+    if style == "dump-wide":
+        return "\n".join(
+            "".join(_wide(text(c)) if c.kind == "value" else text(c) for c in row) for row in rows
+        )
     if style == "dump-line":
         # the same, with the rows run together too: a whole table on one line
         return "".join("".join(text(c) for c in row) for row in rows)
     raise ValueError(f"unknown style {style!r}; styles: {', '.join(STYLES)}")
+
+
+_WIDE = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
+
+
+def _wide(text: str) -> str:
+    """ASCII → full-width forms (digits, signs, points)."""
+    return text.translate(_WIDE)
 
 
 def _pdf(grid: TableGrid, text: Callable[[GCell], str], wrap: int, label: LabelFn = _same) -> str:
@@ -235,6 +267,61 @@ def render_report(
             f'<body><div id="zoom">\n{body}\n</div></body></html>'
         )
     return "\n".join(parts) + "\n"
+
+
+def render_page_text(
+    gen: GeneratedReport,
+    *,
+    spaces: float = 0.2,
+    wide: bool = False,
+    label: LabelFn = _same,
+    seed: int = 0,
+) -> str:
+    """A report as a crawler saves a web page's text: page chrome, metadata lines (标题, 发布时间)
+    and a ``=====正文=====`` rule, then the whole report on ONE line — headings inline after
+    the previous sentence, every table's cells run together — then page chrome again.
+
+    ``spaces`` is the share of cell boundaries where the page left a stray space (「230 000023」);
+    ``wide`` writes values in full-width digits and signs; ``seed`` picks the boundaries.
+    """
+    import random
+
+    rnd = random.Random(seed)
+    p = registry.get(gen.profile)
+    title = f"{gen.body}{gen.year}年政府信息公开工作年度报告"
+    parts: list[str] = [title]
+    intro = "本年度报告根据《中华人民共和国政府信息公开条例》"
+    if gen.cite_source:
+        intro += f"和《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{p.source}）"
+    parts.append(intro + "要求编制。")
+    by_section: dict[str, list[str]] = {}
+    for t in p.tables:
+        by_section.setdefault(t.section, []).append(t.key)
+    for s in p.sections:
+        parts.append(f"{s.number}、" + label(s.title))
+        if s.key in by_section:
+            for key in by_section[s.key]:
+                grid = _grid_for(gen, p, key)
+                cells: list[str] = []
+                for row in grid.rows():
+                    for c in row:
+                        shown = (
+                            (_wide(c.text) if wide else c.text)
+                            if c.kind == "value"
+                            else label(c.text)
+                        )
+                        if cells and rnd.random() < spaces:
+                            cells.append(" ")
+                        cells.append(shown)
+                parts.append("".join(cells))
+        else:
+            parts.append(PROSE.get(s.number, "无。"))
+    parts.append(gen.body)
+    parts.append(f"{gen.year + 1}年1月20日")
+    chrome_top = ["首页 > 政务公开 > 政府信息公开年报", "字号：大 中 小  打印本页"]
+    meta = [f"标题: {title}", f"发布时间: {gen.year + 1}-01-20 09:30:00", "来源: 本站"]
+    chrome_end = ["【打印本页】【关闭窗口】", "主办单位：" + gen.body + "  网站标识码：0000000000"]
+    return "\n".join([*chrome_top, *meta, "=====正文=====", "".join(parts), *chrome_end]) + "\n"
 
 
 def render_docx(gen: GeneratedReport) -> bytes:
