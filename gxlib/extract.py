@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from gxlib import diagnostics as dg
+from gxlib.attach import Attached, Attachment, Occurrence, Unsure, ValueLine, attach
 from gxlib.diagnostics import CellRef, Diagnostic
 from gxlib.document import Document, Location
 from gxlib.labels import Label, Match, SectionLabels, compile_labels
@@ -252,6 +253,10 @@ def _is_prose(text: str) -> bool:
     return han >= 24 or (han >= 8 and bool(_PROSE_END.search(text)))
 
 
+RowRead = tuple[Label, Match, list[Token], int]
+"""A row's label, its match, the tokens attached to it and the label's token index."""
+
+
 class TableReader:
     def __init__(
         self, profile: Profile, spec: TableSpec, st: SectionTokens, diags: list[Diagnostic]
@@ -316,18 +321,23 @@ class TableReader:
         return row
 
     # -- reading ------------------------------------------------------------------------------
-    def collect(self, i: int, end: int, n: int, row: str | None = None) -> tuple[list[Token], int]:
-        """Up to n cells after token i: values in reading order; blanks only before a row break.
+    def collect(
+        self, i: int, end: int, n: int, row: str | None = None, *, same_line: bool = False
+    ) -> tuple[list[int], int]:
+        """Indices of up to n cells after token i: values in reading order; blanks only before a
+        row break. With ``same_line``, only the cells printed on the label's own line.
 
         Repeats of the row's own label are skipped: converters copy a spanning label into every
         column it covers."""
         toks, matches = self.st.tokens, self.st.matches
-        cells: list[Token] = []
+        cells: list[int] = []
         crossed = False
         j = i + 1
         while j < end and len(cells) < n:
             tok = toks[j]
             if tok.row_start:
+                if same_line:
+                    break
                 crossed = True
             m = matches[j]
             if (
@@ -355,46 +365,136 @@ class TableReader:
                     else 0
                 )
                 if not crossed and not in_stub:
-                    cells.append(tok)
+                    cells.append(j)
                 j += 1
                 continue
             if _is_prose(tok.text):
                 break
-            cells.append(tok)
+            cells.append(j)
             j += 1
         return cells, j
 
-    def read_rows(self) -> dict[str, tuple[Label, Match, list[Token], int]]:
+    # -- attaching ----------------------------------------------------------------------------
+    def items(self) -> tuple[list[Occurrence | ValueLine], dict[int, Label]]:
+        """The table's row labels (with the cells on their own line) and its lines of values
+        printed apart from any label, in reading order."""
         start, end = self.region()
-        found: dict[str, tuple[Label, Match, list[Token], int]] = {}
+        toks, matches = self.st.tokens, self.st.matches
+        value_like = self.st.value_like
+        out: list[Occurrence | ValueLine] = []
+        labels: dict[int, Label] = {}
         i = start
         while i < end:
             lab = self._row_label(i, end)
-            if lab is None:
-                i += 1
+            if lab is not None:
+                cells, j = self.collect(i, end, self.ncols, lab.key, same_line=True)
+                own = tuple(cells) if any(toks[c].text for c in cells) else ()
+                out.append(Occurrence(lab.key, i, own))
+                labels[i] = lab
+                i = max(j, i + 1)
                 continue
-            cells, j = self.collect(i, end, self.ncols, lab.key)
-            m = self.st.matches[i]
+            tok = toks[i]
+            if tok.text and matches[i] is None and value_like(tok.text):
+                line = [i]
+                j = i + 1
+                while (
+                    j < end
+                    and len(line) < self.ncols
+                    and not toks[j].row_start
+                    and matches[j] is None
+                    and (not toks[j].text or value_like(toks[j].text))
+                ):
+                    line.append(j)
+                    j += 1
+                out.append(ValueLine(tuple(line)))
+                i = j
+                continue
+            i += 1
+        return out, labels
+
+    def line_values(self, line: tuple[int, ...]) -> tuple[Number | None, ...] | None:
+        """A line read as one value per column (None where not a number), for the rules."""
+        if len(line) != self.ncols:
+            return None
+        syntax = self.profile.values
+        out: list[Number | None] = []
+        for c, ti in zip(self.spec.columns, line, strict=True):
+            row_type = None
+            pv = cached_reading(
+                self.st.tokens[ti].text, row_type or c.type, syntax, c.unit, "default"
+            )
+            out.append(pv.value if pv.status == "number" else None)
+        return tuple(out)
+
+    def read_rows(
+        self,
+    ) -> tuple[dict[str, tuple[Label, Match, list[Token], int]], dict[str, Unsure]]:
+        """Rows with the tokens attached to them (see :mod:`gxlib.attach`), and the rows whose
+        line the text does not determine."""
+        items, labels = self.items()
+        res = attach(items, self.spec, self.line_values)
+        toks = self.st.tokens
+        found: dict[str, RowRead] = {}
+        unsure: dict[str, Unsure] = {}
+        for it in items:  # in reading order, as the rows were read before
+            if not isinstance(it, Occurrence):
+                continue
+            got = res.rows.get(it.key)
+            if got is None or got.occurrence is not it:
+                continue
+            m = self.st.matches[it.index]
             assert m is not None
-            if lab.key in found:
-                prev = found[lab.key][2]
-                same = [t.text for t in prev] == [t.text for t in cells]
-                tok = self.st.tokens[i]
-                self.diags.append(
-                    dg.make(
-                        "GX205",
-                        f"row {lab.text!r} of table {self.spec.key!r} appears again at line "
-                        f"{tok.line}{'' if same else ' with different cells'}; the first is kept",
-                        location=Location(tok.start, tok.line, len(tok.text), tok.page, tok.grid),
-                        cells=tuple(
-                            CellRef(self.spec.key, lab.key, c.key) for c in self.spec.columns
-                        ),
-                    )
-                )
+            if isinstance(got, Unsure):
+                unsure[it.key] = got
+                found[it.key] = (labels[it.index], m, [], it.index)
             else:
-                found[lab.key] = (lab, m, cells, i)
-            i = max(j, i + 1)
-        return found
+                found[it.key] = (labels[it.index], m, [toks[t] for t in got.line], it.index)
+        self._attach_diagnostics(res, labels)
+        return found, unsure
+
+    def _attach_diagnostics(self, res: Attachment, labels: dict[int, Label]) -> None:
+        spec, toks = self.spec, self.st.tokens
+        by_how: dict[str, list[str]] = {}
+        for got in res.rows.values():
+            if isinstance(got, Attached) and got.how != "layout":
+                by_how.setdefault(got.how, []).append(labels[got.occurrence.index].text)
+        if "order" in by_how:
+            self.diags.append(
+                dg.make(
+                    "GX405",
+                    f"table {spec.key!r}: values printed apart from their labels, attached by "
+                    f"order to {', '.join(repr(t) for t in by_how['order'])}",
+                )
+            )
+        if "rules" in by_how:
+            self.diags.append(
+                dg.make(
+                    "GX406",
+                    f"table {spec.key!r}: values printed apart from their labels, attached by "
+                    f"the table's rules to {', '.join(repr(t) for t in by_how['rules'])}",
+                )
+            )
+        for dup in res.duplicates:
+            tok = toks[dup.index]
+            self.diags.append(
+                dg.make(
+                    "GX205",
+                    f"row {labels[dup.index].text!r} of table "
+                    f"{spec.key!r} appears again at line {tok.line}; the first is kept",
+                    location=_loc(tok),
+                    cells=tuple(CellRef(spec.key, dup.key, c.key) for c in spec.columns),
+                )
+            )
+        for line in res.extra:
+            tok = toks[line[0]]
+            self.diags.append(
+                dg.make(
+                    "GX409",
+                    f"table {spec.key!r}: values {' '.join(toks[t].text for t in line)!r} at line "
+                    f"{tok.line} could not be attached to a row",
+                    location=_loc(tok),
+                )
+            )
 
     def read_flat(self) -> tuple[list[Token], int] | None:
         start, end = self.region()
@@ -428,7 +528,8 @@ class TableReader:
             and not toks[k - 1].soft
         ):
             k -= 1
-        rest, _ = self.collect(k, end, n - 1)
+        rest_idx, _ = self.collect(k, end, n - 1)
+        rest = [toks[t] for t in rest_idx]
         # A lone "|" just before the values is a blank first cell or a row end; with cells
         # short the text cannot tell which (a truncated table looks the same), so the caller
         # places none of them.
@@ -471,10 +572,13 @@ def read_table(
                 chunk = cells[ri * reader.ncols : (ri + 1) * reader.ncols]
                 rows_out[row.key] = [*chunk, *([None] * (reader.ncols - len(chunk)))]
     else:
-        for key, (lab, m, cells, idx) in reader.read_rows().items():
+        rows, unsure = reader.read_rows()
+        for key, (lab, m, cells, idx) in rows.items():
             rows_out[key] = [*cells, *([None] * (reader.ncols - len(cells)))]
             label_for[key] = (lab, m, st.tokens[idx])
             first_index = min(first_index, idx)
+        for key, u in unsure.items():
+            precomputed[key] = _unsure_cells(reader, spec.row(key), u, diags)
 
     found = bool(rows_out)
     cells_out: list[Cell] = []
@@ -627,6 +731,61 @@ def read_table(
                 continue
             cells_out.append(_cell(spec, row, col, tok, headers.get(col.key), syntax, diags))
     return _table(spec, True, cells_out)
+
+
+def _unsure_cells(reader: TableReader, row: Row, u: Unsure, diags: list[Diagnostic]) -> list[Cell]:
+    """Cells of a row whose line the text does not determine: ambiguous, with the values the
+    candidate lines give each column (a line of the wrong length gives any of its values)."""
+    spec, toks, syntax = reader.spec, reader.st.tokens, reader.profile.values
+    out: list[Cell] = []
+    for ci, col in enumerate(spec.columns):
+        kind = row.type or col.type
+        cands: list[Number] = []
+        for line in u.candidates:
+            if line is None:
+                continue
+            texts = [toks[t].text for t in line]
+            pick = [texts[ci]] if len(texts) == reader.ncols else texts
+            for text in pick:
+                pv = parse_value(text, kind, syntax, unit=col.unit)
+                got = (pv.value,) if pv.value is not None else pv.candidates
+                cands.extend(c for c in got if c not in cands)
+        out.append(
+            Cell(
+                spec.key,
+                row.key,
+                col.key,
+                "ambiguous",
+                None,
+                None,
+                None,
+                row.label,
+                col.label,
+                None,
+                tuple(sorted(cands)),
+            )
+        )
+    tok = toks[u.occurrence.index]
+    shown = "; ".join(
+        "no values" if line is None else " ".join(toks[t].text for t in line)
+        for line in u.candidates
+    )
+    code = "GX408" if u.why == "conflict" else "GX407"
+    what = (
+        "printed twice with different values"
+        if u.why == "conflict"
+        else "its values line is not determined by the order of the lines"
+        + (" (too many ways to try the rules)" if u.why == "bound" else " and the rules")
+    )
+    diags.append(
+        dg.make(
+            code,
+            f"table {spec.key!r}, row {row.label!r}: {what}; could be: {shown}",
+            location=_loc(tok),
+            cells=tuple(CellRef(spec.key, row.key, c.key) for c in spec.columns),
+        )
+    )
+    return out
 
 
 def _two_readings(tokens: list[Token], n: int) -> bool:
