@@ -115,17 +115,21 @@ ValuesOf = Callable[[Line], tuple[Number | None, ...] | None]
 """The numbers of a line, one per column (None: not a number); None when it is not one row."""
 
 
-def rules_hold(spec: TableSpec, rows: Mapping[str, tuple[Number | None, ...]]) -> bool:
+def rules_hold(
+    spec: TableSpec, printed: Sequence[str], rows: Mapping[str, tuple[Number | None, ...]]
+) -> bool:
     """False when some rule of ``spec`` is checkable on ``rows`` (row key → one value per
-    column) and fails; True otherwise (a rule with an operand unknown cannot fail)."""
-    present = [r.key for r in spec.rows if r.key in rows]
+    column) and fails; True otherwise. ``printed`` are the rows the table has (as
+    :mod:`gxlib.checks` sees them: every row but optional ones not found); a printed row
+    without values, like any operand that is not a number, makes its rules uncheckable."""
+    present = list(printed)
     cols = {c.key: i for i, c in enumerate(spec.columns)}
     for rule in spec.rules:
         left = rule_terms(spec, rule, rule.left, present)
         right = rule_terms(spec, rule, rule.right, present)
         if rule.each == "row":
             for rk in present:
-                if rule.only and rk not in rule.only:
+                if (rule.only and rk not in rule.only) or rk not in rows:
                     continue
                 vals = rows[rk]
                 if not _holds([vals[cols[t]] for t in left], [vals[cols[t]] for t in right]):
@@ -158,6 +162,11 @@ def attach(
     ``items`` are in reading order; ``values_of`` reads a line as one value per column (for the
     rules). Returns what each row gets, the lines left over and duplicate occurrences."""
     seq, result, dups = _dedupe(items, values_of)
+    found = {it.key for it in seq if isinstance(it, Occurrence)}
+    printed = [r.key for r in spec.rows if not r.optional or r.key in found]
+    for r in spec.rows:  # a printed drift row stands in for the rows it replaces, as in checks
+        if r.replaces and r.key in found and not any(k in found for k in r.replaces):
+            printed = [k for k in printed if k not in r.replaces]
     # segments: the rows without values and the lines between two consecutive anchors
     segments: list[tuple[list[Occurrence], list[ValueLine]]] = [([], [])]
     for it in seq:
@@ -193,7 +202,7 @@ def attach(
         progressed = False
         for si in open_segs:
             labs, lines = segments[si]
-            outcome[si] = _resolve(labs, lines, spec, values_of, known, limit)
+            outcome[si] = _resolve(labs, lines, spec, values_of, known, printed, limit)
             if outcome[si][2]:
                 result.update(outcome[si][0])
                 progressed = True
@@ -246,6 +255,7 @@ def _resolve(
     spec: TableSpec,
     values_of: ValuesOf,
     known: dict[str, tuple[Number | None, ...]],
+    printed: list[str],
     limit: int,
 ) -> tuple[dict[str, Attached | Unsure], list[Line], bool]:
     """One segment whose counts differ: what its rows get, its lines left over, and whether
@@ -271,7 +281,7 @@ def _resolve(
             v = vals[li]
             if v is not None:
                 rows[labs[ri].key] = v
-        if rules_hold(spec, rows):
+        if rules_hold(spec, printed, rows):
             kept.append(pairs)
     if not kept:
         kept = every  # the rules cannot all hold: none of them eliminates anything

@@ -175,6 +175,10 @@ def _label_pieces(text: str, labels: SectionLabels) -> list[tuple[int, str, Matc
     return pieces
 
 
+_JOIN_PIECES = 3  # a label wraps over at most this many printed lines or cells
+_SKIP_VALUES = 16  # most values of one line found between two pieces of a wrapped label
+
+
 def _join_wrapped(
     tokens: list[Token],
     matches: list[Match | None],
@@ -182,7 +186,10 @@ def _join_wrapped(
     value_like: Callable[[str], bool],
 ) -> tuple[list[Token], list[Match | None]]:
     """Join a label wrapped over several cells or lines ("5.要求行政机关确认或重新" +
-    "出具已获取信息") when the pieces match nothing alone and match a label together."""
+    "出具已获取信息") when the pieces match nothing alone and match a label together.
+
+    One line of values may stand between the pieces (a PDF text layer prints a row's values at
+    the middle of its cell, beside the middle piece of its label): it is kept, after the label."""
     out_t: list[Token] = []
     out_m: list[Match | None] = []
     i, n = 0, len(tokens)
@@ -192,17 +199,44 @@ def _join_wrapped(
         # a fuzzy match may be the first half of a wrapped label: an exact join beats it
         if (m is None or m.how == "fuzzy") and tok.text and not value_like(tok.text):
             text = tok.text
-            for j in range(i + 1, min(i + 3, n)):
+            skipped: range | None = None
+            stubs: list[int] = []
+            pieces = 1
+            j = i + 1
+            while j < n and pieces < _JOIN_PIECES:
                 nxt, nm = tokens[j], matches[j]
-                if (nm is not None and nm.how != "fuzzy") or not nxt.text or value_like(nxt.text):
+                if (nm is not None and nm.how != "fuzzy") or not nxt.text:
                     break
+                if value_like(nxt.text):
+                    if skipped is not None:
+                        break
+                    k = j
+                    while (
+                        k < n
+                        and k - j < _SKIP_VALUES
+                        and tokens[k].text
+                        and matches[k] is None
+                        and value_like(tokens[k].text)
+                    ):
+                        k += 1
+                    skipped, j = range(j, k), k
+                    continue
+                if nm is None and labels.is_stub_piece(nxt.text):
+                    stubs.append(j)  # a group label's piece printed between this label's
+                    j += 1
+                    continue
                 text += "\n" + nxt.text
+                pieces += 1
                 jm = labels.match(text)
                 if jm is not None and (m is None or jm.how != "fuzzy"):
                     out_t.append(tok._replace(text=text))
                     out_m.append(jm)
+                    for k in sorted([*(skipped or ()), *stubs]):
+                        out_t.append(tokens[k])
+                        out_m.append(matches[k])
                     i, joined = j + 1, True
                     break
+                j += 1
         if not joined:
             out_t.append(tok)
             out_m.append(m)
