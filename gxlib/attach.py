@@ -62,7 +62,7 @@ __all__ = [
     "rules_hold",
 ]
 
-LIMIT: Final = 4096
+LIMIT: Final = 1024
 """Most order-preserving assignments tried for one segment before giving up on the rules."""
 
 How = Literal["layout", "order", "rules"]
@@ -122,27 +122,48 @@ def rules_hold(
     column) and fails; True otherwise. ``printed`` are the rows the table has (as
     :mod:`gxlib.checks` sees them: every row but optional ones not found); a printed row
     without values, like any operand that is not a number, makes its rules uncheckable."""
+    return _checker(spec, tuple(printed))(rows)
+
+
+Checker = Callable[[Mapping[str, tuple[Number | None, ...]]], bool]
+
+
+def _checker(spec: TableSpec, printed: tuple[str, ...]) -> Checker:
+    """The rules of ``spec`` over ``printed`` rows, expanded once, as a predicate on rows."""
     present = list(printed)
     cols = {c.key: i for i, c in enumerate(spec.columns)}
+    by_row: list[tuple[tuple[str, ...], list[int], list[int]]] = []
+    by_col: list[tuple[list[int], list[str], list[str]]] = []
     for rule in spec.rules:
         left = rule_terms(spec, rule, rule.left, present)
         right = rule_terms(spec, rule, rule.right, present)
+        if not left or not right:
+            continue
         if rule.each == "row":
-            for rk in present:
-                if (rule.only and rk not in rule.only) or rk not in rows:
-                    continue
-                vals = rows[rk]
-                if not _holds([vals[cols[t]] for t in left], [vals[cols[t]] for t in right]):
-                    return False
+            by_row.append((rule.only, [cols[t] for t in left], [cols[t] for t in right]))
         else:
-            for ck, ci in cols.items():
-                if rule.only and ck not in rule.only:
+            which = [i for k, i in cols.items() if not rule.only or k in rule.only]
+            by_col.append((which, left, right))
+
+    def check(rows: Mapping[str, tuple[Number | None, ...]]) -> bool:
+        for only, lc, rc in by_row:
+            for rk in present:
+                vals = rows.get(rk)
+                if vals is None or (only and rk not in only):
                     continue
-                lv = [rows[t][ci] if t in rows else None for t in left]
-                rv = [rows[t][ci] if t in rows else None for t in right]
-                if not _holds(lv, rv):
+                if not _holds([vals[i] for i in lc], [vals[i] for i in rc]):
                     return False
-    return True
+        for which, lr, rr in by_col:
+            lv = [rows.get(t) for t in lr]
+            rv = [rows.get(t) for t in rr]
+            if any(v is None for v in lv) or any(v is None for v in rv):
+                continue  # a row without values: the rule cannot be checked in any column
+            for ci in which:
+                if not _holds([v[ci] for v in lv if v], [v[ci] for v in rv if v]):
+                    return False
+        return True
+
+    return check
 
 
 def _holds(left: list[Number | None], right: list[Number | None]) -> bool:
@@ -268,6 +289,7 @@ def _resolve(
     for o in labs:
         base.pop(o.key, None)
     vals = [values_of(ln.tokens) for ln in lines]
+    check = _checker(spec, tuple(printed))
     kept: list[dict[int, int]] = []  # row rank → line rank
     every: list[dict[int, int]] = []
     for chosen in combinations(range(max(n, m)), k):
@@ -281,7 +303,7 @@ def _resolve(
             v = vals[li]
             if v is not None:
                 rows[labs[ri].key] = v
-        if rules_hold(spec, printed, rows):
+        if check(rows):
             kept.append(pairs)
     if not kept:
         kept = every  # the rules cannot all hold: none of them eliminates anything

@@ -27,6 +27,7 @@ from gxlib.testing.mutate import (
     encode,
 )
 from gxlib.testing.render import (
+    CONVERTER_STYLES,
     STYLES,
     TEXT_STYLES,
     render_docx,
@@ -64,6 +65,7 @@ def assert_reads_back(
 
 
 __all__ = [
+    "CONVERTER_STYLES",
     "ENCODINGS",
     "LABEL_MUTATIONS",
     "STYLES",
