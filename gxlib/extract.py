@@ -611,8 +611,8 @@ def read_table(
             rows_out[key] = [*cells, *([None] * (reader.ncols - len(cells)))]
             label_for[key] = (lab, m, st.tokens[idx])
             first_index = min(first_index, idx)
-        for key, u in unsure.items():
-            precomputed[key] = _unsure_cells(reader, spec.row(key), u, diags)
+        for key, pending in unsure.items():
+            precomputed[key] = _unsure_cells(reader, spec.row(key), pending, diags)
 
     found = bool(rows_out)
     cells_out: list[Cell] = []
