@@ -769,11 +769,42 @@ def read_table(
 
 def _unsure_cells(reader: TableReader, row: Row, u: Unsure, diags: list[Diagnostic]) -> list[Cell]:
     """Cells of a row whose line the text does not determine: ambiguous, with the values the
-    candidate lines give each column (a line of the wrong length gives any of its values)."""
+    candidate lines give each column (a line of the wrong length gives any of its values).
+
+    A cell that every candidate line gives the same reading (the row surely has one of them)
+    is determined all the same: it gets that reading, without a location (which line printed it
+    is not known)."""
     spec, toks, syntax = reader.spec, reader.st.tokens, reader.profile.values
     out: list[Cell] = []
+    whole = all(line is not None and len(line) == reader.ncols for line in u.candidates)
     for ci, col in enumerate(spec.columns):
         kind = row.type or col.type
+        if whole and u.why != "conflict":
+            readings = {
+                (pv.status, pv.value, pv.unit, toks[line[ci]].text)
+                for line in u.candidates
+                if line is not None
+                and (pv := parse_value(toks[line[ci]].text, kind, syntax, unit=col.unit))
+            }
+            if len(readings) == 1:
+                status, value, unit, raw = readings.pop()
+                if status in ("number", "placeholder", "blank"):
+                    out.append(
+                        Cell(
+                            spec.key,
+                            row.key,
+                            col.key,
+                            status,
+                            value,
+                            raw,
+                            None,
+                            row.label,
+                            col.label,
+                            unit,
+                            (value,) if value is not None else (),
+                        )
+                    )
+                    continue
         cands: list[Number] = []
         for line in u.candidates:
             if line is None:
