@@ -63,10 +63,17 @@ def _same(s: str) -> str:
 
 
 def render_grid(
-    grid: TableGrid, style: str, *, label: LabelFn = _same, value: LabelFn = _same, wrap: int = 0
+    grid: TableGrid,
+    style: str,
+    *,
+    label: LabelFn = _same,
+    value: LabelFn = _same,
+    wrap: int = 0,
+    caption: str = "",
 ) -> str:
     """One table in one style. ``label``/``value`` transform cell texts (mutations);
-    ``wrap`` > 0 wraps labels longer than that many characters (tabs and pdf styles)."""
+    ``wrap`` > 0 wraps labels longer than that many characters (tabs and pdf styles);
+    ``caption`` is the heading a PDF→Markdown converter repeats on every page of the table."""
     rows = grid.rows()
 
     def text(c: GCell) -> str:
@@ -143,7 +150,7 @@ def render_grid(
     if style == "pdf_text":
         return _pdf_text(grid, text, wrap or 12)
     if style == "pdf_markdown":
-        return _pdf_markdown(grid, text, wrap or 14)
+        return _pdf_markdown(grid, text, wrap or 14, label(caption) if caption else "")
     if style == "ocr_markdown":
         # a flat table (header rows over one row of values) stays one Markdown table
         return _ocr_markdown(grid, text) or render_grid(grid, "markdown", label=label, value=value)
@@ -253,7 +260,7 @@ def _pdf_text(grid: TableGrid, text: Callable[[GCell], str], wrap: int) -> str:
     return "\n".join(out)
 
 
-def _pdf_markdown(grid: TableGrid, text: Callable[[GCell], str], wrap: int) -> str:
+def _pdf_markdown(grid: TableGrid, text: Callable[[GCell], str], wrap: int, caption: str) -> str:
     """Header rows as pipe rows; the body cut into blocks at every wrapped label: the block's
     label lines (a long label split over two pipe cells), then its value-only pipe rows."""
     rows = grid.rows()
@@ -290,6 +297,8 @@ def _pdf_markdown(grid: TableGrid, text: Callable[[GCell], str], wrap: int) -> s
         if n_rows % 8 == 0:
             flush()
             out.append(f"- {n_rows // 8 + 1} -")
+            if caption:
+                out.append(f"## {caption}（续）")
             out.extend(header)  # the converter repeats the header rows on the next page
     flush()
     return "\n".join(out)
@@ -380,7 +389,10 @@ def render_report(
         if s.key in by_section:
             for key in by_section[s.key]:
                 grid = _grid_for(gen, p, key, lost_headers=lost_headers)
-                parts.append(render_grid(grid, style, label=label, value=value, wrap=wrap))
+                caption = f"表{s.number} {p.table(key).title}"
+                parts.append(
+                    render_grid(grid, style, label=label, value=value, wrap=wrap, caption=caption)
+                )
         else:
             parts.append(PROSE.get(s.number, "无。"))
     parts.append(gen.body)
