@@ -585,54 +585,35 @@ def _loc(tok: Token) -> Location:
     return Location(tok.start, tok.line, len(tok.text), tok.page, tok.grid)
 
 
+class Located:
+    """What locating and attaching found of one table: each row's tokens (None where a cell is
+    short), its label, and the rows already turned into cells (run-together or undetermined)."""
+
+    def __init__(self, n_tokens: int) -> None:
+        self.rows: dict[str, list[Token | None]] = {}
+        self.labels: dict[str, tuple[Label, Match, Token]] = {}
+        self.first_index = n_tokens
+        """Token index of the first row (or of the values of a flat table): headers are before."""
+        self.cells: dict[str, list[Cell]] = {}
+        self.flat_tokens: list[Token] = []
+
+
 def read_table(
     profile: Profile, spec: TableSpec, st: SectionTokens | None, diags: list[Diagnostic]
 ) -> Table:
+    """Read one table of ``profile`` from its section's tokens: locate its rows (or the cells
+    of a flat table), attach value lines printed apart from their labels (:mod:`gxlib.attach`),
+    split cells that ran together (:mod:`gxlib.runs`), and assemble one cell per row and
+    column. Every cell the text does not determine is ``missing`` or ``ambiguous`` with a
+    diagnostic appended to ``diags``; a table not found at all is GX202."""
     syntax = profile.values
     if st is None:
         st = SectionTokens([], None, value_predicate(syntax))
     reader = TableReader(profile, spec, st, diags)
-    rows_out: dict[str, list[Token | None]] = {}
-    label_for: dict[str, tuple[Label, Match, Token]] = {}
-    first_index = len(st.tokens)
-    precomputed: dict[str, list[Cell]] = {}
-    flat_tokens: list[Token] = []
-    if spec.layout == "flat":
-        flat = reader.read_flat()
-        if flat is not None:
-            cells, first_index = flat
-            flat_tokens = cells
-            for ri, row in enumerate(spec.rows):
-                chunk = cells[ri * reader.ncols : (ri + 1) * reader.ncols]
-                rows_out[row.key] = [*chunk, *([None] * (reader.ncols - len(chunk)))]
-    else:
-        rows, unsure = reader.read_rows()
-        for key, (lab, m, cells, idx) in rows.items():
-            rows_out[key] = [*cells, *([None] * (reader.ncols - len(cells)))]
-            label_for[key] = (lab, m, st.tokens[idx])
-            first_index = min(first_index, idx)
-        for key, pending in unsure.items():
-            precomputed[key] = _unsure_cells(reader, spec.row(key), pending, diags)
-
-    found = bool(rows_out)
-    cells_out: list[Cell] = []
-    if not found:
-        diags.append(
-            dg.make(
-                "GX202",
-                f"table {spec.key!r} ({spec.title}) not found"
-                + ("" if st.tokens else ": its section has no table text"),
-                cells=(),
-            )
-        )
-        for row in spec.rows:
-            if row.optional:
-                continue
-            for col in spec.columns:
-                cells_out.append(_missing(spec, row, col))
-        return _table(spec, False, cells_out)
-
-    headers = reader.header_tokens(first_index)
+    loc = _locate(reader)
+    if not loc.rows:
+        return _not_found(spec, st, diags)
+    headers = reader.header_tokens(loc.first_index)
     lost = [c.label for c in spec.columns if c.key not in headers]
     if lost and len(spec.columns) > 0:
         diags.append(
@@ -642,80 +623,136 @@ def read_table(
                 "values read by position",
             )
         )
-    _label_diagnostics(spec, label_for, diags)
+    _label_diagnostics(spec, loc.labels, diags)
     units = {
         c.key: u
         for c in spec.columns
         if c.type == "money" and c.key in headers and (u := find_unit(headers[c.key].text, syntax))
     }
-    n_flat = len(spec.rows) * reader.ncols
-    if spec.layout == "flat" and 0 < len(flat_tokens) < n_flat:
-        texts = tuple(t.text for t in flat_tokens)
-        glued = any(t.glued for t in flat_tokens)
-        plain = not all(t.explicit for t in flat_tokens)
-        if glued or needs_split(texts, n_flat, glued=plain):
-            sol = solve_table(
-                spec,
-                [RowInput(FLAT, texts, True if glued or plain else None)],
-                syntax=syntax,
-                units=units,
-            )
-            either = _two_readings(flat_tokens, n_flat)
-            for row in spec.rows:
-                if either:
-                    precomputed[row.key] = _either_flat(spec, row, sol, flat_tokens, syntax, diags)
-                else:
-                    precomputed[row.key] = _solved(spec, row, sol, flat_tokens, diags)
-        elif reader.flat_uncertain or not all(t.explicit for t in flat_tokens):
-            positions = [(r, c) for r in spec.rows for c in spec.columns]
-            why = (
-                "after a lone '|' that may be an empty cell or a row end"
-                if reader.flat_uncertain
-                else "separated by spaces only"
-            )
-            for cell in _unplaced(spec, positions, flat_tokens, syntax, diags, why):
-                precomputed.setdefault(cell.row, []).append(cell)
-    elif spec.layout == "rows":
-        run_rows: dict[str, list[Token]] = {}
-        for key, row_toks in rows_out.items():
-            present = [t for t in row_toks if t is not None]
-            if (
-                present
-                and len(present) < reader.ncols
-                and (
-                    any(t.glued for t in present)
-                    or needs_split(
-                        [t.text for t in present],
-                        reader.ncols,
-                        glued=not all(t.explicit for t in present),
-                    )
-                )
-            ):
-                run_rows[key] = present
-        if run_rows:
-            inputs = [
-                RowInput(
-                    k,
-                    tuple(t.text for t in present),
-                    True if any(t.glued for t in present) else None,
-                )
-                for k, present in run_rows.items()
-            ] + [
-                RowInput(k, tuple(t.text for t in toks if t is not None), False)
-                for k, toks in rows_out.items()
-                if k not in run_rows and all(t is not None for t in toks)
-            ]
-            sol = solve_table(spec, inputs, syntax=syntax, units=units)
-            for key, present in run_rows.items():
-                row = spec.row(key)
-                if _two_readings(present, reader.ncols):
-                    precomputed[key] = _either(spec, row, sol, present, syntax, diags)
-                else:
-                    precomputed[key] = _solved(spec, row, sol, present, diags)
+    if spec.layout == "flat":
+        _split_flat(reader, loc, units)
+    else:
+        _split_rows(reader, loc, units)
+    return _assemble(reader, loc, headers)
 
-    replaced = {k for r in spec.rows if r.key in rows_out for k in r.replaces}
+
+def _locate(reader: TableReader) -> Located:
+    """Locate: the rows of the table and the tokens attached to each."""
+    spec, st = reader.spec, reader.st
+    loc = Located(len(st.tokens))
+    if spec.layout == "flat":
+        flat = reader.read_flat()
+        if flat is not None:
+            cells, loc.first_index = flat
+            loc.flat_tokens = cells
+            for ri, row in enumerate(spec.rows):
+                chunk = cells[ri * reader.ncols : (ri + 1) * reader.ncols]
+                loc.rows[row.key] = [*chunk, *([None] * (reader.ncols - len(chunk)))]
+        return loc
+    rows, unsure = reader.read_rows()
+    for key, (lab, m, cells, idx) in rows.items():
+        loc.rows[key] = [*cells, *([None] * (reader.ncols - len(cells)))]
+        loc.labels[key] = (lab, m, st.tokens[idx])
+        loc.first_index = min(loc.first_index, idx)
+    for key, pending in unsure.items():
+        loc.cells[key] = _unsure_cells(reader, spec.row(key), pending, reader.diags)
+    return loc
+
+
+def _not_found(spec: TableSpec, st: SectionTokens, diags: list[Diagnostic]) -> Table:
+    diags.append(
+        dg.make(
+            "GX202",
+            f"table {spec.key!r} ({spec.title}) not found"
+            + ("" if st.tokens else ": its section has no table text"),
+            cells=(),
+        )
+    )
+    cells = [
+        _missing(spec, row, col) for row in spec.rows if not row.optional for col in spec.columns
+    ]
+    return _table(spec, False, cells)
+
+
+def _split_flat(reader: TableReader, loc: Located, units: dict[str, str]) -> None:
+    """A flat table with too few cells: split runs by the rules, or place none of them."""
+    spec, syntax, diags = reader.spec, reader.profile.values, reader.diags
+    flat_tokens = loc.flat_tokens
+    n_flat = len(spec.rows) * reader.ncols
+    if not 0 < len(flat_tokens) < n_flat:
+        return
+    texts = tuple(t.text for t in flat_tokens)
+    glued = any(t.glued for t in flat_tokens)
+    plain = not all(t.explicit for t in flat_tokens)
+    if glued or needs_split(texts, n_flat, glued=plain):
+        sol = solve_table(
+            spec,
+            [RowInput(FLAT, texts, True if glued or plain else None)],
+            syntax=syntax,
+            units=units,
+        )
+        either = _two_readings(flat_tokens, n_flat)
+        for row in spec.rows:
+            if either:
+                loc.cells[row.key] = _either_flat(spec, row, sol, flat_tokens, syntax, diags)
+            else:
+                loc.cells[row.key] = _solved(spec, row, sol, flat_tokens, diags)
+    elif reader.flat_uncertain or plain:
+        positions = [(r, c) for r in spec.rows for c in spec.columns]
+        why = (
+            "after a lone '|' that may be an empty cell or a row end"
+            if reader.flat_uncertain
+            else "separated by spaces only"
+        )
+        for cell in _unplaced(spec, positions, flat_tokens, syntax, diags, why):
+            loc.cells.setdefault(cell.row, []).append(cell)
+
+
+def _split_rows(reader: TableReader, loc: Located, units: dict[str, str]) -> None:
+    """Rows with too few cells that ran together: split jointly by the table's rules."""
+    spec, syntax, diags = reader.spec, reader.profile.values, reader.diags
+    run_rows: dict[str, list[Token]] = {}
+    for key, row_toks in loc.rows.items():
+        present = [t for t in row_toks if t is not None]
+        if (
+            present
+            and len(present) < reader.ncols
+            and (
+                any(t.glued for t in present)
+                or needs_split(
+                    [t.text for t in present],
+                    reader.ncols,
+                    glued=not all(t.explicit for t in present),
+                )
+            )
+        ):
+            run_rows[key] = present
+    if not run_rows:
+        return
+    inputs = [
+        RowInput(k, tuple(t.text for t in present), True if any(t.glued for t in present) else None)
+        for k, present in run_rows.items()
+    ] + [
+        RowInput(k, tuple(t.text for t in toks if t is not None), False)
+        for k, toks in loc.rows.items()
+        if k not in run_rows and all(t is not None for t in toks)
+    ]
+    sol = solve_table(spec, inputs, syntax=syntax, units=units)
+    for key, present in run_rows.items():
+        row = spec.row(key)
+        if _two_readings(present, reader.ncols):
+            loc.cells[key] = _either(spec, row, sol, present, syntax, diags)
+        else:
+            loc.cells[key] = _solved(spec, row, sol, present, diags)
+
+
+def _assemble(reader: TableReader, loc: Located, headers: dict[str, Token]) -> Table:
+    """Assemble: one cell per row and column, in the profile's order."""
+    spec, syntax, diags = reader.spec, reader.profile.values, reader.diags
+    cells_out: list[Cell] = []
+    replaced = {k for r in spec.rows if r.key in loc.rows for k in r.replaces}
     for row in spec.rows:
-        toks = rows_out.get(row.key)
+        toks = loc.rows.get(row.key)
         if toks is None:
             if row.optional:
                 continue
@@ -730,19 +767,19 @@ def read_table(
             for col in spec.columns:
                 cells_out.append(_missing(spec, row, col))
             continue
+        label_tok = loc.labels[row.key][2] if row.key in loc.labels else None
         if row.drift:
-            tok = label_for[row.key][2] if row.key in label_for else None
             diags.append(
                 dg.make(
                     "GX303",
                     f"table {spec.key!r}: {row.drift}",
-                    location=_loc(tok) if tok else None,
+                    location=_loc(label_tok) if label_tok else None,
                 )
             )
         short = [c for c, t in zip(spec.columns, toks, strict=True) if t is None]
         present = [t for t in toks if t is not None]
-        if row.key in precomputed:
-            cells_out.extend(precomputed[row.key])
+        if row.key in loc.cells:
+            cells_out.extend(loc.cells[row.key])
             continue
         if short and present and not all(t.explicit for t in present):
             cells_out.extend(
@@ -755,7 +792,7 @@ def read_table(
                     "GX204",
                     f"row {row.label!r} of table {spec.key!r} has {len(spec.columns) - len(short)} "
                     f"of {len(spec.columns)} cells; missing: {', '.join(c.label for c in short)}",
-                    location=_loc(label_for[row.key][2]) if row.key in label_for else None,
+                    location=_loc(label_tok) if label_tok else None,
                     cells=tuple(CellRef(spec.key, row.key, c.key) for c in short),
                 )
             )
