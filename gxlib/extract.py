@@ -189,59 +189,81 @@ def _join_wrapped(
     "出具已获取信息") when the pieces match nothing alone and match a label together.
 
     One line of values may stand between the pieces (a PDF text layer prints a row's values at
-    the middle of its cell, beside the middle piece of its label): it is kept, after the label."""
+    the middle of its cell, beside the middle piece of its label), and, when the pieces match
+    nothing otherwise, a few characters of a tall group label printed beside them: both are
+    kept, after the joined label."""
     out_t: list[Token] = []
     out_m: list[Match | None] = []
     i, n = 0, len(tokens)
     while i < n:
         tok, m = tokens[i], matches[i]
-        joined = False
+        join = None
         # a fuzzy match may be the first half of a wrapped label: an exact join beats it
         if (m is None or m.how == "fuzzy") and tok.text and not value_like(tok.text):
-            text = tok.text
-            skipped: range | None = None
-            stubs: list[int] = []
-            pieces = 1
-            j = i + 1
-            while j < n and pieces < _JOIN_PIECES:
-                nxt, nm = tokens[j], matches[j]
-                if (nm is not None and nm.how != "fuzzy") or not nxt.text:
-                    break
-                if value_like(nxt.text):
-                    if skipped is not None:
-                        break
-                    k = j
-                    while (
-                        k < n
-                        and k - j < _SKIP_VALUES
-                        and tokens[k].text
-                        and matches[k] is None
-                        and value_like(tokens[k].text)
-                    ):
-                        k += 1
-                    skipped, j = range(j, k), k
-                    continue
-                if nm is None and labels.is_stub_piece(nxt.text):
-                    stubs.append(j)  # a group label's piece printed between this label's
-                    j += 1
-                    continue
-                text += "\n" + nxt.text
-                pieces += 1
-                jm = labels.match(text)
-                if jm is not None and (m is None or jm.how != "fuzzy"):
-                    out_t.append(tok._replace(text=text))
-                    out_m.append(jm)
-                    for k in sorted([*(skipped or ()), *stubs]):
-                        out_t.append(tokens[k])
-                        out_m.append(matches[k])
-                    i, joined = j + 1, True
-                    break
-                j += 1
-        if not joined:
+            join = _join_at(i, tokens, matches, labels, value_like, False) or _join_at(
+                i, tokens, matches, labels, value_like, True
+            )
+        if join is None:
             out_t.append(tok)
             out_m.append(m)
             i += 1
+            continue
+        end, text, jm, kept = join
+        out_t.append(tok._replace(text=text))
+        out_m.append(jm)
+        for k in kept:
+            out_t.append(tokens[k])
+            out_m.append(matches[k])
+        i = end
     return out_t, out_m
+
+
+def _join_at(
+    i: int,
+    tokens: list[Token],
+    matches: list[Match | None],
+    labels: SectionLabels,
+    value_like: Callable[[str], bool],
+    skip_stubs: bool,
+) -> tuple[int, str, Match, list[int]] | None:
+    """The label joined from the pieces starting at token i: (index after its last piece, text,
+    match, indices of the tokens passed over between the pieces), or None."""
+    n, m = len(tokens), matches[i]
+    text = tokens[i].text
+    kept: list[int] = []
+    skipped_values = False
+    pieces = 1
+    j = i + 1
+    while j < n and pieces < _JOIN_PIECES:
+        nxt, nm = tokens[j], matches[j]
+        if (nm is not None and nm.how != "fuzzy") or not nxt.text:
+            return None
+        if value_like(nxt.text):
+            if skipped_values:
+                return None
+            k = j
+            while (
+                k < n
+                and k - j < _SKIP_VALUES
+                and tokens[k].text
+                and matches[k] is None
+                and value_like(tokens[k].text)
+            ):
+                k += 1
+            kept.extend(range(j, k))
+            skipped_values, j = True, k
+            continue
+        if skip_stubs and nm is None and labels.is_stub_piece(nxt.text):
+            kept.append(j)  # a group label's piece printed between this label's pieces
+            j += 1
+            continue
+        text += "\n" + nxt.text
+        pieces += 1
+        jm = labels.match(text)
+        if jm is not None and (m is None or jm.how != "fuzzy"):
+            return j + 1, text, jm, kept
+        j += 1
+    return None
 
 
 def section_tokens(
