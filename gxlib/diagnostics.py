@@ -110,7 +110,8 @@ CODES: dict[str, CodeInfo] = _codes(
         "row-duplicate",
         "warning",
         "Row appears more than once",
-        "A row label occurs again after its row was read; the first occurrence is kept.",
+        "A row label occurs again after its row was read, with the same values or none; the "
+        "first occurrence with values is kept (occurrences with different values: GX408).",
         "Check the original for a repeated or misplaced row.",
     ),
     CodeInfo(
