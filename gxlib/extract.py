@@ -488,10 +488,20 @@ class TableReader:
         """Rows with the tokens attached to them (see :mod:`gxlib.attach`), and the rows whose
         line the text does not determine."""
         items, labels = self.items()
-        res = attach(items, self.spec, self.line_values)
         toks = self.st.tokens
         found: dict[str, RowRead] = {}
         unsure: dict[str, Unsure] = {}
+        if all(isinstance(it, Occurrence) and it.own for it in items) and len(
+            {it.key for it in items if isinstance(it, Occurrence)}
+        ) == len(items):
+            # the common case: every row printed once, with its values on its line
+            for it in items:
+                assert isinstance(it, Occurrence)
+                m = self.st.matches[it.index]
+                assert m is not None
+                found[it.key] = (labels[it.index], m, [toks[t] for t in it.own], it.index)
+            return found, unsure
+        res = attach(items, self.spec, self.line_values)
         for it in items:  # in reading order, as the rows were read before
             if not isinstance(it, Occurrence):
                 continue
