@@ -444,7 +444,10 @@ class TableReader:
             lab = self._row_label(i, end)
             if lab is not None:
                 cells, j = self.collect(i, end, self.ncols, lab.key, same_line=True)
-                own = tuple(cells) if any(toks[c].text for c in cells) else ()
+                # blank cells alone are the row's only when there is one per column (a grid or
+                # pipe row left empty); else the row's values may be printed on another line
+                full = len(cells) == self.ncols
+                own = tuple(cells) if full or any(toks[c].text for c in cells) else ()
                 out.append(Occurrence(lab.key, i, own))
                 labels[i] = lab
                 i = max(j, i + 1)
