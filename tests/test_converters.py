@@ -150,3 +150,25 @@ def test_two_occurrences_with_different_values_are_ambiguous() -> None:
     cell = report.cell("requests", spec.rows[0].key, "total")
     assert cell.status == "ambiguous" and set(cell.candidates) == {0, 5}
     assert any(d.code == "GX408" for d in report.diagnostics)
+
+
+def test_attach_is_bounded_and_never_guesses() -> None:
+    """Beyond the bound, rows list every line an order-preserving assignment could give them."""
+    from gxlib.attach import LIMIT, Attached, Occurrence, Unsure, ValueLine, attach
+
+    spec = gxlib.profiles.registry.get("gov-2021").table("requests")
+    keys = [r.key for r in spec.rows if not r.optional]
+    items: list[Occurrence | ValueLine] = [Occurrence(k, i) for i, k in enumerate(keys)]
+    lines = len(keys) - 6  # C(25, 19) assignments: far beyond the bound
+    items += [ValueLine((100 + i,)) for i in range(lines)]
+    res = attach(items, spec, lambda line: (0,) * 7, limit=LIMIT)
+    assert all(isinstance(a, Unsure) and a.why == "bound" for a in res.rows.values())
+    first = res.rows[keys[0]]
+    assert isinstance(first, Unsure) and first.candidates == ((100,), None)
+    # equal counts: rank by rank
+    items = [Occurrence(k, i) for i, k in enumerate(keys)] + [
+        ValueLine((100 + i,)) for i in range(len(keys))
+    ]
+    res = attach(items, spec, lambda line: (0,) * 7)
+    assert all(isinstance(a, Attached) and a.how == "order" for a in res.rows.values())
+    assert [res.rows[k].line for k in keys] == [(100 + i,) for i in range(len(keys))]  # type: ignore[union-attr]
