@@ -242,9 +242,9 @@ def bench_attach() -> None:
         return (0,) * 7  # every assignment satisfies every rule: the most work for the search
 
     for lines in (30, 29, 28, 27, 26, 25):
-        items: list[Occurrence | ValueLine] = [
-            Occurrence(k, i) for i, k in enumerate(row_keys)
-        ] + [ValueLine((100 + i,)) for i in range(lines)]
+        items: list[Occurrence | ValueLine] = [Occurrence(k, i) for i, k in enumerate(row_keys)] + [
+            ValueLine((100 + i,)) for i in range(lines)
+        ]
         t0 = time.perf_counter()
         res = attach(items, wide, values_of)  # type: ignore[arg-type]
         ms = (time.perf_counter() - t0) * 1000
