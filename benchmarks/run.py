@@ -260,6 +260,62 @@ def bench_runs() -> None:
         )
 
 
+def bench_attach() -> None:
+    section("rows attached by order (worst cases)")
+    from gxlib.profiles import get
+
+    spec = get("gov-2021").table("requests")
+    keys = [r.key for r in spec.rows if not r.optional]
+    labels = [r.label for r in spec.rows if not r.optional]
+    # 30 rows: the template's rows, then its outcome rows again under a second copy of the
+    # table's labels would be a duplicate; instead pad with the rows' labels wrapped in two
+    n_rows = len(keys)
+
+    def section_text(lost: int, values_first: bool) -> str:
+        lines = ["三、收到和处理政府信息公开申请情况"]
+        value_lines = [" ".join(["1", "0", "0", "0", "0", "0", "1"]) for _ in keys[lost:]]
+        if values_first:
+            lines += value_lines + labels  # every value line detached, before all the labels
+        else:
+            lines += labels + value_lines
+        return "\n".join(lines) + "\n"
+
+    # the search itself on a 30-row table (the template's rows and five more, outside every
+    # rule), every line detached: from equal counts to the bound
+    import attrs
+
+    from gxlib.attach import Occurrence, ValueLine, attach
+
+    extra = tuple(
+        attrs.evolve(spec.rows[0], key=f"extra.{i}", label=f"附加{i}") for i in range(30 - n_rows)
+    )
+    wide = attrs.evolve(spec, rows=(*(r for r in spec.rows if not r.optional), *extra))
+    row_keys = [r.key for r in wide.rows]
+
+    def values_of(line: tuple[int, ...]) -> tuple[int, ...]:
+        return (0,) * 7  # every assignment satisfies every rule: the most work for the search
+
+    for lines in (30, 29, 28, 27, 26, 25):
+        items: list[Occurrence | ValueLine] = [Occurrence(k, i) for i, k in enumerate(row_keys)] + [
+            ValueLine((100 + i,)) for i in range(lines)
+        ]
+        t0 = time.perf_counter()
+        res = attach(items, wide, values_of)  # type: ignore[arg-type]
+        ms = (time.perf_counter() - t0) * 1000
+        sure = sum(1 for a in res.rows.values() if type(a).__name__ == "Attached")
+        print(f"attach(): 30 rows, {lines} detached value lines: {ms:7.1f} ms, {sure} rows sure")
+    for lost, first in ((0, False), (0, True), (1, False), (2, False), (3, False), (5, False)):
+        text = section_text(lost, first)
+        t0 = time.perf_counter()
+        report = gxlib.parse_text(text, profile="gov-2021")
+        ms = (time.perf_counter() - t0) * 1000
+        read = sum(1 for c in report.table("requests").cells if c.status == "number")
+        print(
+            f"section 三, {n_rows} rows, {n_rows - lost} value lines all detached "
+            f"({'before' if first else 'after'} the labels): {ms:7.1f} ms, {read} cells read"
+        )
+
+
 def bench_large(gens: list) -> None:  # type: ignore[type-arg]
     section("large inputs: HTML up to 5 MB (PDF up to 200 pages: see the PDF section)")
     gen = gens[0]
@@ -411,7 +467,7 @@ def bench_pdf(quick: bool) -> None:
         )
 
 
-SECTIONS = ("import", "text", "html", "growth", "runs", "pdf", "large")
+SECTIONS = ("import", "text", "html", "growth", "runs", "attach", "pdf", "large")
 
 
 def main() -> None:
@@ -441,6 +497,8 @@ def main() -> None:
         bench_hostile_growth()
     if "runs" in only:
         bench_runs()
+    if "attach" in only:
+        bench_attach()
     if "pdf" in only:
         bench_pdf(args.quick)
     if "large" in only:

@@ -126,7 +126,8 @@ CODES: dict[str, CodeInfo] = _codes(
         "row-duplicate",
         "warning",
         "Row appears more than once",
-        "A row label occurs again after its row was read; the first occurrence is kept.",
+        "A row label occurs again after its row was read, with the same values or none; the "
+        "first occurrence with values is kept (occurrences with different values: GX408).",
         "Check the original for a repeated or misplaced row.",
     ),
     CodeInfo(
@@ -213,6 +214,56 @@ CODES: dict[str, CodeInfo] = _codes(
         "cut the digits into the row's cells, only one fits the arithmetic rules named in "
         "the message, and this cell's value is the same in it.",
         "The proof assumes the report's own arithmetic holds; check the original if unsure.",
+    ),
+    CodeInfo(
+        "GX405",
+        "rows-by-order",
+        "info",
+        "Value lines attached to rows by their order",
+        "The text printed some rows' values on lines of their own, away from their labels (a PDF "
+        "text layer centres a row's values beside a wrapped label; converters print label lines "
+        "and value rows in separate blocks). Rows and value lines keep their order, and between "
+        "the rows whose values share their label's line there were as many value lines as rows "
+        "without them, so each line was attached to the row of the same rank.",
+        "Nothing to do; the rows are listed in the message.",
+    ),
+    CodeInfo(
+        "GX406",
+        "rows-by-rules",
+        "warning",
+        "Value lines attached to rows by the arithmetic rules",
+        "Value lines and rows without values did not pair up one to one; of all the "
+        "order-preserving ways to attach the lines to the rows, only the ones the table's rules "
+        "allow were kept, and they agree on the rows named in the message.",
+        "The proof assumes the report's own arithmetic holds; check the original if unsure.",
+    ),
+    CodeInfo(
+        "GX407",
+        "rows-unattached",
+        "warning",
+        "Values not attached to a row",
+        "Value lines and rows without values did not pair up one to one and more than one "
+        "order-preserving attachment fits the table's rules: the rows' cells are `ambiguous`, "
+        "with the values each could hold as candidates (a row may also have none).",
+        "Read the rows in the original; the candidates name the lines that could be theirs.",
+    ),
+    CodeInfo(
+        "GX408",
+        "row-conflict",
+        "warning",
+        "Row printed twice with different values",
+        "A row label occurs more than once with values on its line, and the values differ: "
+        "which occurrence is the row cannot be told, so its cells are `ambiguous` with both.",
+        "Check the original for the row's printed values.",
+    ),
+    CodeInfo(
+        "GX409",
+        "value-line-extra",
+        "info",
+        "Value line without a row",
+        "A line of values inside a table could not be attached to any row (a row whose label "
+        "was not recognised, or text that only looks like values); it was not read.",
+        "If a row is reported not found nearby, its label may be printed differently.",
     ),
     # -- arithmetic --------------------------------------------------------------------------
     CodeInfo(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from gxlib import diagnostics as dg
+from gxlib.attach import Attached, Attachment, Occurrence, Unsure, ValueLine, attach
 from gxlib.diagnostics import CellRef, Diagnostic
 from gxlib.document import Document, Location
 from gxlib.labels import Label, Match, SectionLabels, compile_labels
@@ -223,6 +224,10 @@ def _cut(pieces: list[_Piece], text: str, at: int) -> list[_Piece] | None:
     return [*pieces[:last], (start, text[start:].strip(), None, False)]
 
 
+_JOIN_PIECES = 3  # a label wraps over at most this many printed lines or cells
+_SKIP_VALUES = 16  # most values of one line found between two pieces of a wrapped label
+
+
 def _join_wrapped(
     tokens: list[Token],
     matches: list[Match | None],
@@ -230,32 +235,84 @@ def _join_wrapped(
     value_like: Callable[[str], bool],
 ) -> tuple[list[Token], list[Match | None]]:
     """Join a label wrapped over several cells or lines ("5.要求行政机关确认或重新" +
-    "出具已获取信息") when the pieces match nothing alone and match a label together."""
+    "出具已获取信息") when the pieces match nothing alone and match a label together.
+
+    One line of values may stand between the pieces (a PDF text layer prints a row's values at
+    the middle of its cell, beside the middle piece of its label), and, when the pieces match
+    nothing otherwise, a few characters of a tall group label printed beside them: both are
+    kept, after the joined label."""
     out_t: list[Token] = []
     out_m: list[Match | None] = []
     i, n = 0, len(tokens)
     while i < n:
         tok, m = tokens[i], matches[i]
-        joined = False
+        join = None
         # a fuzzy match may be the first half of a wrapped label: an exact join beats it
         if (m is None or m.how == "fuzzy") and tok.text and not value_like(tok.text):
-            text = tok.text
-            for j in range(i + 1, min(i + 3, n)):
-                nxt, nm = tokens[j], matches[j]
-                if (nm is not None and nm.how != "fuzzy") or not nxt.text or value_like(nxt.text):
-                    break
-                text += "\n" + nxt.text
-                jm = labels.match(text)
-                if jm is not None and (m is None or jm.how != "fuzzy"):
-                    out_t.append(tok._replace(text=text))
-                    out_m.append(jm)
-                    i, joined = j + 1, True
-                    break
-        if not joined:
+            join = _join_at(i, tokens, matches, labels, value_like, False) or _join_at(
+                i, tokens, matches, labels, value_like, True
+            )
+        if join is None:
             out_t.append(tok)
             out_m.append(m)
             i += 1
+            continue
+        end, text, jm, kept = join
+        out_t.append(tok._replace(text=text))
+        out_m.append(jm)
+        for k in kept:
+            out_t.append(tokens[k])
+            out_m.append(matches[k])
+        i = end
     return out_t, out_m
+
+
+def _join_at(
+    i: int,
+    tokens: list[Token],
+    matches: list[Match | None],
+    labels: SectionLabels,
+    value_like: Callable[[str], bool],
+    skip_stubs: bool,
+) -> tuple[int, str, Match, list[int]] | None:
+    """The label joined from the pieces starting at token i: (index after its last piece, text,
+    match, indices of the tokens passed over between the pieces), or None."""
+    n, m = len(tokens), matches[i]
+    text = tokens[i].text
+    kept: list[int] = []
+    skipped_values = False
+    pieces = 1
+    j = i + 1
+    while j < n and pieces < _JOIN_PIECES:
+        nxt, nm = tokens[j], matches[j]
+        if (nm is not None and nm.how != "fuzzy") or not nxt.text:
+            return None
+        if value_like(nxt.text):
+            if skipped_values:
+                return None
+            k = j
+            while (
+                k < n
+                and k - j < _SKIP_VALUES
+                and tokens[k].text
+                and matches[k] is None
+                and value_like(tokens[k].text)
+            ):
+                k += 1
+            kept.extend(range(j, k))
+            skipped_values, j = True, k
+            continue
+        if skip_stubs and nm is None and labels.is_stub_piece(nxt.text):
+            kept.append(j)  # a group label's piece printed between this label's pieces
+            j += 1
+            continue
+        text += "\n" + nxt.text
+        pieces += 1
+        jm = labels.match(text)
+        if jm is not None and (m is None or jm.how != "fuzzy"):
+            return j + 1, text, jm, kept
+        j += 1
+    return None
 
 
 def section_tokens(
@@ -299,6 +356,10 @@ def _is_prose(text: str) -> bool:
         text = text.replace("\n", "")
     han = len(_HAN.findall(text))
     return han >= 24 or (han >= 8 and bool(_PROSE_END.search(text)))
+
+
+RowRead = tuple[Label, Match, list[Token], int]
+"""A row's label, its match, the tokens attached to it and the label's token index."""
 
 
 class TableReader:
@@ -365,18 +426,23 @@ class TableReader:
         return row
 
     # -- reading ------------------------------------------------------------------------------
-    def collect(self, i: int, end: int, n: int, row: str | None = None) -> tuple[list[Token], int]:
-        """Up to n cells after token i: values in reading order; blanks only before a row break.
+    def collect(
+        self, i: int, end: int, n: int, row: str | None = None, *, same_line: bool = False
+    ) -> tuple[list[int], int]:
+        """Indices of up to n cells after token i: values in reading order; blanks only before a
+        row break. With ``same_line``, only the cells printed on the label's own line.
 
         Repeats of the row's own label are skipped: converters copy a spanning label into every
         column it covers."""
         toks, matches = self.st.tokens, self.st.matches
-        cells: list[Token] = []
+        cells: list[int] = []
         crossed = False
         j = i + 1
         while j < end and len(cells) < n:
             tok = toks[j]
             if tok.row_start:
+                if same_line:
+                    break
                 crossed = True
             m = matches[j]
             if (
@@ -404,46 +470,158 @@ class TableReader:
                     else 0
                 )
                 if not crossed and not in_stub:
-                    cells.append(tok)
+                    cells.append(j)
                 j += 1
                 continue
             if _is_prose(tok.text):
                 break
-            cells.append(tok)
+            cells.append(j)
             j += 1
         return cells, j
 
-    def read_rows(self) -> dict[str, tuple[Label, Match, list[Token], int]]:
+    # -- attaching ----------------------------------------------------------------------------
+    def items(self) -> tuple[list[Occurrence | ValueLine], dict[int, Label]]:
+        """The table's row labels (with the cells on their own line) and its lines of values
+        printed apart from any label, in reading order."""
         start, end = self.region()
-        found: dict[str, tuple[Label, Match, list[Token], int]] = {}
+        toks, matches = self.st.tokens, self.st.matches
+        value_like = self.st.value_like
+        out: list[Occurrence | ValueLine] = []
+        labels: dict[int, Label] = {}
         i = start
         while i < end:
             lab = self._row_label(i, end)
-            if lab is None:
-                i += 1
+            if lab is not None:
+                cells, j = self.collect(i, end, self.ncols, lab.key, same_line=True)
+                # blank cells alone are the row's only when there is one per column (a grid or
+                # pipe row left empty); else the row's values may be printed on another line
+                full = len(cells) == self.ncols
+                own = tuple(cells) if full or any(toks[c].text for c in cells) else ()
+                out.append(Occurrence(lab.key, i, own))
+                labels[i] = lab
+                i = max(j, i + 1)
                 continue
-            cells, j = self.collect(i, end, self.ncols, lab.key)
-            m = self.st.matches[i]
+            tok = toks[i]
+            if tok.text and matches[i] is None and value_like(tok.text):
+                line = [i]
+                j = i + 1
+                while (
+                    j < end
+                    and len(line) < self.ncols
+                    and not toks[j].row_start
+                    and matches[j] is None
+                    and (not toks[j].text or value_like(toks[j].text))
+                ):
+                    line.append(j)
+                    j += 1
+                out.append(ValueLine(tuple(line)))
+                i = j
+                continue
+            i += 1
+        return out, labels
+
+    def line_values(self, line: tuple[int, ...]) -> tuple[Number | None, ...] | None:
+        """A line read as one value per column (None where not a number), for the rules."""
+        if len(line) != self.ncols:
+            return None
+        syntax = self.profile.values
+        out: list[Number | None] = []
+        for c, ti in zip(self.spec.columns, line, strict=True):
+            row_type = None
+            pv = cached_reading(
+                self.st.tokens[ti].text, row_type or c.type, syntax, c.unit, "default"
+            )
+            out.append(pv.value if pv.status == "number" else None)
+        return tuple(out)
+
+    def read_rows(
+        self,
+    ) -> tuple[dict[str, tuple[Label, Match, list[Token], int]], dict[str, Unsure]]:
+        """Rows with the tokens attached to them (see :mod:`gxlib.attach`), and the rows whose
+        line the text does not determine."""
+        items, labels = self.items()
+        toks = self.st.tokens
+        found: dict[str, RowRead] = {}
+        unsure: dict[str, Unsure] = {}
+        if all(isinstance(it, Occurrence) and it.own for it in items) and len(
+            {it.key for it in items if isinstance(it, Occurrence)}
+        ) == len(items):
+            # the common case: every row printed once, with its values on its line
+            for it in items:
+                assert isinstance(it, Occurrence)
+                m = self.st.matches[it.index]
+                assert m is not None
+                found[it.key] = (labels[it.index], m, [toks[t] for t in it.own], it.index)
+            return found, unsure
+        res = attach(items, self.spec, self.line_values)
+        for it in items:  # in reading order, as the rows were read before
+            if not isinstance(it, Occurrence):
+                continue
+            got = res.rows.get(it.key)
+            if got is None or got.occurrence is not it:
+                continue
+            m = self.st.matches[it.index]
             assert m is not None
-            if lab.key in found:
-                prev = found[lab.key][2]
-                same = [t.text for t in prev] == [t.text for t in cells]
-                tok = self.st.tokens[i]
-                self.diags.append(
-                    dg.make(
-                        "GX205",
-                        f"row {lab.text!r} of table {self.spec.key!r} appears again at line "
-                        f"{tok.line}{'' if same else ' with different cells'}; the first is kept",
-                        location=Location(tok.start, tok.line, len(tok.text), tok.page, tok.grid),
-                        cells=tuple(
-                            CellRef(self.spec.key, lab.key, c.key) for c in self.spec.columns
-                        ),
-                    )
-                )
+            if isinstance(got, Unsure):
+                unsure[it.key] = got
+                found[it.key] = (labels[it.index], m, [], it.index)
             else:
-                found[lab.key] = (lab, m, cells, i)
-            i = max(j, i + 1)
-        return found
+                found[it.key] = (labels[it.index], m, [toks[t] for t in got.line], it.index)
+        self._attach_diagnostics(res, labels)
+        return found, unsure
+
+    def _attach_diagnostics(self, res: Attachment, labels: dict[int, Label]) -> None:
+        spec, toks = self.spec, self.st.tokens
+        by_how: dict[str, list[str]] = {}
+        by_rules: list[str] = []  # row keys whose values the rules chose
+        for key, got in res.rows.items():
+            if isinstance(got, Attached) and got.how != "layout":
+                by_how.setdefault(got.how, []).append(labels[got.occurrence.index].text)
+                if got.how == "rules":
+                    by_rules.append(key)
+        if "order" in by_how:
+            self.diags.append(
+                dg.make(
+                    "GX405",
+                    f"table {spec.key!r}: values printed apart from their labels, attached by "
+                    f"order to {', '.join(repr(t) for t in by_how['order'])}",
+                )
+            )
+        if "rules" in by_how:
+            self.diags.append(
+                dg.make(
+                    "GX406",
+                    f"table {spec.key!r}: values printed apart from their labels, attached by "
+                    f"the table's rules to {', '.join(repr(t) for t in by_how['rules'])}",
+                    cells=tuple(
+                        CellRef(spec.key, k, c.key) for k in by_rules for c in spec.columns
+                    ),
+                    # the rules chose the attachment, so they hold by construction: they prove
+                    # nothing about these cells (gxlib/verify.py)
+                    data={"resolved_by": sorted(r.id for r in spec.rules)},
+                )
+            )
+        for dup in res.duplicates:
+            tok = toks[dup.index]
+            self.diags.append(
+                dg.make(
+                    "GX205",
+                    f"row {labels[dup.index].text!r} of table "
+                    f"{spec.key!r} appears again at line {tok.line}; the first is kept",
+                    location=_loc(tok),
+                    cells=tuple(CellRef(spec.key, dup.key, c.key) for c in spec.columns),
+                )
+            )
+        for line in res.extra:
+            tok = toks[line[0]]
+            self.diags.append(
+                dg.make(
+                    "GX409",
+                    f"table {spec.key!r}: values {' '.join(toks[t].text for t in line)!r} at line "
+                    f"{tok.line} could not be attached to a row",
+                    location=_loc(tok),
+                )
+            )
 
     def read_flat(self) -> tuple[list[Token], int] | None:
         start, end = self.region()
@@ -477,7 +655,8 @@ class TableReader:
             and not toks[k - 1].soft
         ):
             k -= 1
-        rest, _ = self.collect(k, end, n - 1)
+        rest_idx, _ = self.collect(k, end, n - 1)
+        rest = [toks[t] for t in rest_idx]
         # A lone "|" just before the values is a blank first cell or a row end; with cells
         # short the text cannot tell which (a truncated table looks the same), so the caller
         # places none of them.
@@ -499,51 +678,35 @@ def _loc(tok: Token) -> Location:
     return Location(tok.start, tok.line, len(tok.text), tok.page, tok.grid)
 
 
+class Located:
+    """What locating and attaching found of one table: each row's tokens (None where a cell is
+    short), its label, and the rows already turned into cells (run-together or undetermined)."""
+
+    def __init__(self, n_tokens: int) -> None:
+        self.rows: dict[str, list[Token | None]] = {}
+        self.labels: dict[str, tuple[Label, Match, Token]] = {}
+        self.first_index = n_tokens
+        """Token index of the first row (or of the values of a flat table): headers are before."""
+        self.cells: dict[str, list[Cell]] = {}
+        self.flat_tokens: list[Token] = []
+
+
 def read_table(
     profile: Profile, spec: TableSpec, st: SectionTokens | None, diags: list[Diagnostic]
 ) -> Table:
+    """Read one table of ``profile`` from its section's tokens: locate its rows (or the cells
+    of a flat table), attach value lines printed apart from their labels (:mod:`gxlib.attach`),
+    split cells that ran together (:mod:`gxlib.runs`), and assemble one cell per row and
+    column. Every cell the text does not determine is ``missing`` or ``ambiguous`` with a
+    diagnostic appended to ``diags``; a table not found at all is GX202."""
     syntax = profile.values
     if st is None:
         st = SectionTokens([], None, value_predicate(syntax))
     reader = TableReader(profile, spec, st, diags)
-    rows_out: dict[str, list[Token | None]] = {}
-    label_for: dict[str, tuple[Label, Match, Token]] = {}
-    first_index = len(st.tokens)
-    precomputed: dict[str, list[Cell]] = {}
-    flat_tokens: list[Token] = []
-    if spec.layout == "flat":
-        flat = reader.read_flat()
-        if flat is not None:
-            cells, first_index = flat
-            flat_tokens = cells
-            for ri, row in enumerate(spec.rows):
-                chunk = cells[ri * reader.ncols : (ri + 1) * reader.ncols]
-                rows_out[row.key] = [*chunk, *([None] * (reader.ncols - len(chunk)))]
-    else:
-        for key, (lab, m, cells, idx) in reader.read_rows().items():
-            rows_out[key] = [*cells, *([None] * (reader.ncols - len(cells)))]
-            label_for[key] = (lab, m, st.tokens[idx])
-            first_index = min(first_index, idx)
-
-    found = bool(rows_out)
-    cells_out: list[Cell] = []
-    if not found:
-        diags.append(
-            dg.make(
-                "GX202",
-                f"table {spec.key!r} ({spec.title}) not found"
-                + ("" if st.tokens else ": its section has no table text"),
-                cells=(),
-            )
-        )
-        for row in spec.rows:
-            if row.optional:
-                continue
-            for col in spec.columns:
-                cells_out.append(_missing(spec, row, col))
-        return _table(spec, False, cells_out)
-
-    headers = reader.header_tokens(first_index)
+    loc = _locate(reader)
+    if not loc.rows:
+        return _not_found(spec, st, diags)
+    headers = reader.header_tokens(loc.first_index)
     lost = [c.label for c in spec.columns if c.key not in headers]
     if lost and len(spec.columns) > 0:
         diags.append(
@@ -553,80 +716,136 @@ def read_table(
                 "values read by position",
             )
         )
-    _label_diagnostics(spec, label_for, diags)
+    _label_diagnostics(spec, loc.labels, diags)
     units = {
         c.key: u
         for c in spec.columns
         if c.type == "money" and c.key in headers and (u := find_unit(headers[c.key].text, syntax))
     }
-    n_flat = len(spec.rows) * reader.ncols
-    if spec.layout == "flat" and 0 < len(flat_tokens) < n_flat:
-        texts = tuple(t.text for t in flat_tokens)
-        glued = any(t.glued for t in flat_tokens)
-        plain = not all(t.explicit for t in flat_tokens)
-        if glued or needs_split(texts, n_flat, glued=plain):
-            sol = solve_table(
-                spec,
-                [RowInput(FLAT, texts, True if glued or plain else None)],
-                syntax=syntax,
-                units=units,
-            )
-            either = _two_readings(flat_tokens, n_flat)
-            for row in spec.rows:
-                if either:
-                    precomputed[row.key] = _either_flat(spec, row, sol, flat_tokens, syntax, diags)
-                else:
-                    precomputed[row.key] = _solved(spec, row, sol, flat_tokens, diags)
-        elif reader.flat_uncertain or not all(t.explicit for t in flat_tokens):
-            positions = [(r, c) for r in spec.rows for c in spec.columns]
-            why = (
-                "after a lone '|' that may be an empty cell or a row end"
-                if reader.flat_uncertain
-                else "separated by spaces only"
-            )
-            for cell in _unplaced(spec, positions, flat_tokens, syntax, diags, why):
-                precomputed.setdefault(cell.row, []).append(cell)
-    elif spec.layout == "rows":
-        run_rows: dict[str, list[Token]] = {}
-        for key, row_toks in rows_out.items():
-            present = [t for t in row_toks if t is not None]
-            if (
-                present
-                and len(present) < reader.ncols
-                and (
-                    any(t.glued for t in present)
-                    or needs_split(
-                        [t.text for t in present],
-                        reader.ncols,
-                        glued=not all(t.explicit for t in present),
-                    )
-                )
-            ):
-                run_rows[key] = present
-        if run_rows:
-            inputs = [
-                RowInput(
-                    k,
-                    tuple(t.text for t in present),
-                    True if any(t.glued for t in present) else None,
-                )
-                for k, present in run_rows.items()
-            ] + [
-                RowInput(k, tuple(t.text for t in toks if t is not None), False)
-                for k, toks in rows_out.items()
-                if k not in run_rows and all(t is not None for t in toks)
-            ]
-            sol = solve_table(spec, inputs, syntax=syntax, units=units)
-            for key, present in run_rows.items():
-                row = spec.row(key)
-                if _two_readings(present, reader.ncols):
-                    precomputed[key] = _either(spec, row, sol, present, syntax, diags)
-                else:
-                    precomputed[key] = _solved(spec, row, sol, present, diags)
+    if spec.layout == "flat":
+        _split_flat(reader, loc, units)
+    else:
+        _split_rows(reader, loc, units)
+    return _assemble(reader, loc, headers)
 
-    replaced = {k for r in spec.rows if r.key in rows_out for k in r.replaces}
+
+def _locate(reader: TableReader) -> Located:
+    """Locate: the rows of the table and the tokens attached to each."""
+    spec, st = reader.spec, reader.st
+    loc = Located(len(st.tokens))
+    if spec.layout == "flat":
+        flat = reader.read_flat()
+        if flat is not None:
+            cells, loc.first_index = flat
+            loc.flat_tokens = cells
+            for ri, row in enumerate(spec.rows):
+                chunk = cells[ri * reader.ncols : (ri + 1) * reader.ncols]
+                loc.rows[row.key] = [*chunk, *([None] * (reader.ncols - len(chunk)))]
+        return loc
+    rows, unsure = reader.read_rows()
+    for key, (lab, m, cells, idx) in rows.items():
+        loc.rows[key] = [*cells, *([None] * (reader.ncols - len(cells)))]
+        loc.labels[key] = (lab, m, st.tokens[idx])
+        loc.first_index = min(loc.first_index, idx)
+    for key, pending in unsure.items():
+        loc.cells[key] = _unsure_cells(reader, spec.row(key), pending, reader.diags)
+    return loc
+
+
+def _not_found(spec: TableSpec, st: SectionTokens, diags: list[Diagnostic]) -> Table:
+    diags.append(
+        dg.make(
+            "GX202",
+            f"table {spec.key!r} ({spec.title}) not found"
+            + ("" if st.tokens else ": its section has no table text"),
+            cells=(),
+        )
+    )
+    cells = [
+        _missing(spec, row, col) for row in spec.rows if not row.optional for col in spec.columns
+    ]
+    return _table(spec, False, cells)
+
+
+def _split_flat(reader: TableReader, loc: Located, units: dict[str, str]) -> None:
+    """A flat table with too few cells: split runs by the rules, or place none of them."""
+    spec, syntax, diags = reader.spec, reader.profile.values, reader.diags
+    flat_tokens = loc.flat_tokens
+    n_flat = len(spec.rows) * reader.ncols
+    if not 0 < len(flat_tokens) < n_flat:
+        return
+    texts = tuple(t.text for t in flat_tokens)
+    glued = any(t.glued for t in flat_tokens)
+    plain = not all(t.explicit for t in flat_tokens)
+    if glued or needs_split(texts, n_flat, glued=plain):
+        sol = solve_table(
+            spec,
+            [RowInput(FLAT, texts, True if glued or plain else None)],
+            syntax=syntax,
+            units=units,
+        )
+        either = _two_readings(flat_tokens, n_flat)
+        for row in spec.rows:
+            if either:
+                loc.cells[row.key] = _either_flat(spec, row, sol, flat_tokens, syntax, diags)
+            else:
+                loc.cells[row.key] = _solved(spec, row, sol, flat_tokens, diags)
+    elif reader.flat_uncertain or plain:
+        positions = [(r, c) for r in spec.rows for c in spec.columns]
+        why = (
+            "after a lone '|' that may be an empty cell or a row end"
+            if reader.flat_uncertain
+            else "separated by spaces only"
+        )
+        for cell in _unplaced(spec, positions, flat_tokens, syntax, diags, why):
+            loc.cells.setdefault(cell.row, []).append(cell)
+
+
+def _split_rows(reader: TableReader, loc: Located, units: dict[str, str]) -> None:
+    """Rows with too few cells that ran together: split jointly by the table's rules."""
+    spec, syntax, diags = reader.spec, reader.profile.values, reader.diags
+    run_rows: dict[str, list[Token]] = {}
+    for key, row_toks in loc.rows.items():
+        present = [t for t in row_toks if t is not None]
+        if (
+            present
+            and len(present) < reader.ncols
+            and (
+                any(t.glued for t in present)
+                or needs_split(
+                    [t.text for t in present],
+                    reader.ncols,
+                    glued=not all(t.explicit for t in present),
+                )
+            )
+        ):
+            run_rows[key] = present
+    if not run_rows:
+        return
+    inputs = [
+        RowInput(k, tuple(t.text for t in present), True if any(t.glued for t in present) else None)
+        for k, present in run_rows.items()
+    ] + [
+        RowInput(k, tuple(t.text for t in toks if t is not None), False)
+        for k, toks in loc.rows.items()
+        if k not in run_rows and all(t is not None for t in toks)
+    ]
+    sol = solve_table(spec, inputs, syntax=syntax, units=units)
+    for key, present in run_rows.items():
+        row = spec.row(key)
+        if _two_readings(present, reader.ncols):
+            loc.cells[key] = _either(spec, row, sol, present, syntax, diags)
+        else:
+            loc.cells[key] = _solved(spec, row, sol, present, diags)
+
+
+def _assemble(reader: TableReader, loc: Located, headers: dict[str, Token]) -> Table:
+    """Assemble: one cell per row and column, in the profile's order."""
+    spec, syntax, diags = reader.spec, reader.profile.values, reader.diags
+    cells_out: list[Cell] = []
+    replaced = {k for r in spec.rows if r.key in loc.rows for k in r.replaces}
     for row in spec.rows:
-        toks = rows_out.get(row.key)
+        toks = loc.rows.get(row.key)
         if toks is None:
             if row.optional:
                 continue
@@ -641,19 +860,19 @@ def read_table(
             for col in spec.columns:
                 cells_out.append(_missing(spec, row, col))
             continue
+        label_tok = loc.labels[row.key][2] if row.key in loc.labels else None
         if row.drift:
-            tok = label_for[row.key][2] if row.key in label_for else None
             diags.append(
                 dg.make(
                     "GX303",
                     f"table {spec.key!r}: {row.drift}",
-                    location=_loc(tok) if tok else None,
+                    location=_loc(label_tok) if label_tok else None,
                 )
             )
         short = [c for c, t in zip(spec.columns, toks, strict=True) if t is None]
         present = [t for t in toks if t is not None]
-        if row.key in precomputed:
-            cells_out.extend(precomputed[row.key])
+        if row.key in loc.cells:
+            cells_out.extend(loc.cells[row.key])
             continue
         if short and present and not all(t.explicit for t in present):
             cells_out.extend(
@@ -666,7 +885,7 @@ def read_table(
                     "GX204",
                     f"row {row.label!r} of table {spec.key!r} has {len(spec.columns) - len(short)} "
                     f"of {len(spec.columns)} cells; missing: {', '.join(c.label for c in short)}",
-                    location=_loc(label_for[row.key][2]) if row.key in label_for else None,
+                    location=_loc(label_tok) if label_tok else None,
                     cells=tuple(CellRef(spec.key, row.key, c.key) for c in short),
                 )
             )
@@ -676,6 +895,92 @@ def read_table(
                 continue
             cells_out.append(_cell(spec, row, col, tok, headers.get(col.key), syntax, diags))
     return _table(spec, True, cells_out)
+
+
+def _unsure_cells(reader: TableReader, row: Row, u: Unsure, diags: list[Diagnostic]) -> list[Cell]:
+    """Cells of a row whose line the text does not determine: ambiguous, with the values the
+    candidate lines give each column (a line of the wrong length gives any of its values).
+
+    A cell that every candidate line gives the same reading (the row surely has one of them)
+    is determined all the same: it gets that reading, without a location (which line printed it
+    is not known)."""
+    spec, toks, syntax = reader.spec, reader.st.tokens, reader.profile.values
+    out: list[Cell] = []
+    whole = all(line is not None and len(line) == reader.ncols for line in u.candidates)
+    for ci, col in enumerate(spec.columns):
+        kind = row.type or col.type
+        if whole and u.why != "conflict":
+            readings = {
+                (pv.status, pv.value, pv.unit, toks[line[ci]].text)
+                for line in u.candidates
+                if line is not None
+                and (pv := parse_value(toks[line[ci]].text, kind, syntax, unit=col.unit))
+            }
+            if len(readings) == 1:
+                status, value, unit, raw = readings.pop()
+                if status in ("number", "placeholder", "blank"):
+                    out.append(
+                        Cell(
+                            spec.key,
+                            row.key,
+                            col.key,
+                            status,
+                            value,
+                            raw,
+                            None,
+                            row.label,
+                            col.label,
+                            unit,
+                            (value,) if value is not None else (),
+                        )
+                    )
+                    continue
+        cands: list[Number] = []
+        for line in u.candidates:
+            if line is None:
+                continue
+            texts = [toks[t].text for t in line]
+            pick = [texts[ci]] if len(texts) == reader.ncols else texts
+            for text in pick:
+                pv = parse_value(text, kind, syntax, unit=col.unit)
+                got = (pv.value,) if pv.value is not None else pv.candidates
+                cands.extend(c for c in got if c not in cands)
+        out.append(
+            Cell(
+                spec.key,
+                row.key,
+                col.key,
+                "ambiguous",
+                None,
+                None,
+                None,
+                row.label,
+                col.label,
+                None,
+                tuple(sorted(cands)),
+            )
+        )
+    tok = toks[u.occurrence.index]
+    shown = "; ".join(
+        "no values" if line is None else " ".join(toks[t].text for t in line)
+        for line in u.candidates
+    )
+    code = "GX408" if u.why == "conflict" else "GX407"
+    what = (
+        "printed twice with different values"
+        if u.why == "conflict"
+        else "its values line is not determined by the order of the lines"
+        + (" (too many ways to try the rules)" if u.why == "bound" else " and the rules")
+    )
+    diags.append(
+        dg.make(
+            code,
+            f"table {spec.key!r}, row {row.label!r}: {what}; could be: {shown}",
+            location=_loc(tok),
+            cells=tuple(CellRef(spec.key, row.key, c.key) for c in spec.columns),
+        )
+    )
+    return out
 
 
 def _two_readings(tokens: list[Token], n: int) -> bool:

@@ -96,6 +96,12 @@ class SectionLabels:
             self._forms = {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in by.items()}
         return self._forms
 
+    def is_stub_piece(self, text: str) -> bool:
+        """Is ``text`` a few characters of a tall group label (a PDF text layer prints those
+        beside the rows they span, between the pieces of a wrapped row label)?"""
+        key = match_key(text)
+        return 0 < len(key) <= 4 and all(ch in self._stub_chars for ch in key)
+
     def match(self, text: str) -> Match | None:
         if not text:
             return None
@@ -128,7 +134,11 @@ class SectionLabels:
         for n, suffixes in self._suffixes:
             if n < len(key) and key[-n:] in suffixes and self._prefix_ok(key[:-n]):
                 return Match(tuple(self.by_key[key[-n:]]), "compound")
-        return self._fuzzy(key)
+        fuzzy = self._fuzzy(key)
+        if fuzzy is None and len(key) > 4 and key[0] in self._stub_chars and not key[0].isdigit():
+            # a character of a tall stub printed in front of a label with a typo (PDF text)
+            fuzzy = self._fuzzy(key[1:])
+        return fuzzy
 
     def _prefix_ok(self, prefix: str, depth: int = 0) -> bool:
         """Is ``prefix`` stub text: labels of this section, or up to two stub characters?"""

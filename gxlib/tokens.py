@@ -185,6 +185,11 @@ def _cells(text: str, start: int, end: int, first_line: int, value_like: ValueLi
                 and (value_like(nxt) or (bool(nxt_line) and _PIPE_ONLY.match(nxt_line) is not None))
             ):
                 out.append(Token("", off, line_no, False, soft=True))
+            elif s == "|" and out and pending_break and value_like(nxt):
+                # after a row's closing pipes, a lone "|" before a value is a blank first cell
+                # of the next row, or one more closing pipe: the text cannot tell which
+                out.append(Token("", off, line_no, True, soft=True))
+                pending_break = False
             else:
                 pending_break = True
             continue

@@ -64,8 +64,8 @@ def row(report: gxlib.Report, key: str) -> list[object]:
     return [report.value("requests", key, c) for c in COLS]
 
 
-def test_013_section_two(r013: gxlib.Report) -> None:
-    assert r013.kind == "pdf" and r013.profile == "gov-2021"
+def section_two_013(r013: gxlib.Report) -> None:
+    assert r013.profile == "gov-2021"
     assert [
         r013.value("regulatory_documents", "regulations", c)
         for c in ("issued", "repealed", "in_force")
@@ -80,7 +80,7 @@ def test_013_section_two(r013: gxlib.Report) -> None:
     assert r013.value("fees", "administrative_fees", "amount") == Decimal("77302800")
 
 
-def test_013_requests(r013: gxlib.Report) -> None:
+def requests_013(r013: gxlib.Report) -> None:
     assert row(r013, "new") == [21, 0, 0, 0, 0, 0, 21]
     assert row(r013, "partially_granted") == [4, 0, 0, 0, 0, 0, 4]
     assert row(r013, "denied.state_secret") == [1, 0, 0, 0, 0, 0, 1]
@@ -91,13 +91,9 @@ def test_013_requests(r013: gxlib.Report) -> None:
     # the 2021 report prints the single 2019 row （六）其他处理, and a typo 「行政止公开」
     assert row(r013, "other") == [0, 0, 0, 0, 0, 0, 0]
     assert row(r013, "total") == [21, 0, 0, 0, 0, 0, 21]
-    codes = [d.code for d in r013.diagnostics]
-    assert "GX303" in codes and "GX302" in codes
-    cell = r013.cell("requests", "total", "natural_person")
-    assert cell.location is not None and cell.location.page == 4
 
 
-def test_013_appeals_and_its_own_broken_totals(r013: gxlib.Report) -> None:
+def appeals_013(r013: gxlib.Report) -> None:
     values = [
         r013.value("appeals", r, c)
         for r in ("review", "litigation_direct", "litigation_after_review")
@@ -109,7 +105,7 @@ def test_013_appeals_and_its_own_broken_totals(r013: gxlib.Report) -> None:
     assert broken == {"review", "litigation_after_review"}
 
 
-def test_015(r015: gxlib.Report) -> None:
+def values_015(r015: gxlib.Report) -> None:
     assert r015.profile == "gov-2021"
     assert r015.value("enforcement", "administrative_penalty", "decisions") == 3985758
     assert r015.value("enforcement", "administrative_coercion", "decisions") == 88283
@@ -124,6 +120,27 @@ def test_015(r015: gxlib.Report) -> None:
     assert row(r015, "unavailable.not_held") == [746, 12, 0, 0, 10, 1, 769]
     assert all(c.status == "number" for c in r015.cells())
     assert not [d for d in r015.diagnostics if d.code == "GX501"]
+
+
+def test_013_section_two(r013: gxlib.Report) -> None:
+    assert r013.kind == "pdf"
+    section_two_013(r013)
+
+
+def test_013_requests(r013: gxlib.Report) -> None:
+    requests_013(r013)
+    codes = [d.code for d in r013.diagnostics]
+    assert "GX303" in codes and "GX302" in codes
+    cell = r013.cell("requests", "total", "natural_person")
+    assert cell.location is not None and cell.location.page == 4
+
+
+def test_013_appeals_and_its_own_broken_totals(r013: gxlib.Report) -> None:
+    appeals_013(r013)
+
+
+def test_015(r015: gxlib.Report) -> None:
+    values_015(r015)
 
 
 def test_014_parses_with_all_sections(reader: str) -> None:
@@ -149,3 +166,93 @@ def test_scanned_page_and_garbage(reader: str) -> None:
     assert any(d.code == "GX701" for d in r.diagnostics)
     with pytest.raises(gxlib.UnreadableInputError):
         gxlib.parse(b"%PDF-1.4\n garbage")
+
+
+# -- the same documents as PDF text extractors give them --------------------------------------
+# A text layer loses the cells' geometry: a row's values sit at the vertical middle of its cell,
+# so beside a wrapped label the value line comes before, between or after the label's pieces;
+# tall stubs are printed one character per line, glued to other lines; page footers fall inside
+# tables. The values must be the ones read off the pages (above), with nothing read wrong.
+
+
+def _extract_text(path: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def _words_per_baseline(path: Path) -> str:
+    """Words joined per printed baseline: a value line and its label's piece a point apart
+    become two lines, in either order (a rougher line grouping than extract_text's)."""
+    import pdfplumber
+
+    lines: list[str] = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            rows: list[tuple[float, list[dict[str, object]]]] = []
+            for w in sorted(page.extract_words(), key=lambda w: (round(w["top"]), w["x0"])):
+                if rows and abs(rows[-1][0] - w["top"]) < 2:
+                    rows[-1][1].append(w)
+                else:
+                    rows.append((w["top"], [w]))
+            for _, ws in rows:
+                lines.append(" ".join(str(w["text"]) for w in sorted(ws, key=lambda w: w["x0"])))
+    return "\n".join(lines)
+
+
+def _words_clustered(path: Path) -> str:
+    """Words clustered into lines by their tops (pdfplumber's own clustering, 3 pt)."""
+    import pdfplumber
+    from pdfplumber.utils import cluster_objects
+
+    lines: list[str] = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for cluster in cluster_objects(page.extract_words(), "top", 3):
+                lines.append(" ".join(w["text"] for w in sorted(cluster, key=lambda w: w["x0"])))
+    return "\n".join(lines)
+
+
+TEXT_LAYERS = {
+    "extract_text": _extract_text,
+    "words_per_baseline": _words_per_baseline,
+    "words_clustered": _words_clustered,
+}
+
+
+@pytest.fixture(scope="module", params=sorted(TEXT_LAYERS))
+def layer(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _no_wrong(text_report: gxlib.Report, pdf_report: gxlib.Report) -> None:
+    """Every value read from the text layer is the value the ruled PDF gives (the PDF's values
+    are checked against the pages above); a cell the text does not determine has no value."""
+    for cell in text_report.cells():
+        if cell.status == "number":
+            ref = pdf_report.cell(cell.table, cell.row, cell.column)
+            assert (ref.status, ref.value) == ("number", cell.value), cell
+
+
+def test_013_text_layer(layer: str, r013: gxlib.Report) -> None:
+    r = gxlib.parse_text(TEXT_LAYERS[layer](PDF / "013_hongze-district-2023.pdf"))
+    section_two_013(r)
+    requests_013(r)
+    appeals_013(r)
+    _no_wrong(r, r013)
+    assert sum(1 for c in r.cells() if c.status == "number") == 186  # as from the PDF
+
+
+def test_014_text_layer(layer: str) -> None:
+    pdf = gxlib.parse(PDF / "014_hongze-district-2024.pdf")
+    r = gxlib.parse_text(TEXT_LAYERS[layer](PDF / "014_hongze-district-2024.pdf"))
+    assert r.profile == "gov-2021" and all(s.found for s in r.sections)
+    _no_wrong(r, pdf)
+    assert sum(1 for c in r.cells() if c.status == "number") == 186
+
+
+def test_015_text_layer(layer: str, r015: gxlib.Report) -> None:
+    r = gxlib.parse_text(TEXT_LAYERS[layer](PDF / "015_huaian-city-2024.pdf"))
+    values_015(r)
+    _no_wrong(r, r015)

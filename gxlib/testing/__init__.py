@@ -28,6 +28,7 @@ from gxlib.testing.mutate import (
 )
 from gxlib.testing.prose import GeneratedProse, chinese_numeral, prose
 from gxlib.testing.render import (
+    CONVERTER_STYLES,
     STYLES,
     TEXT_STYLES,
     render_docx,
@@ -66,6 +67,7 @@ def assert_reads_back(
 
 
 __all__ = [
+    "CONVERTER_STYLES",
     "ENCODINGS",
     "LABEL_MUTATIONS",
     "STYLES",

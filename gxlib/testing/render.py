@@ -20,6 +20,21 @@ Every style is a flattening seen in real reports (see the seeds and docs/how-it-
 
 :func:`render_page_text` renders a whole report as a crawler saves a page: metadata lines, then
 the report on one line with headings inline and tables run together.
+
+Converter output (``CONVERTER_STYLES``; what the text does not determine comes back ambiguous or
+missing, never wrong — see tests/test_converters.py):
+
+* ``pdf_text``     — a PDF text layer as pdfplumber's ``extract_text()`` or ``pdftotext`` give it:
+  one line per printed line, every cell's text centred vertically in its cell, so a row's values
+  land before, between or after the pieces of its wrapped label; tall stubs one character per
+  line, glued to the front of other lines; group labels beside the middle of their span; page
+  footers inside tables; header words broken into fragments;
+* ``pdf_markdown`` — a PDF→Markdown converter: tables cut at wrapped labels into blocks of
+  label-only text lines followed by value-only pipe rows, labels split over two pipe cells,
+  header rows repeated after each page footer;
+* ``ocr_markdown`` — OCR/LLM Markdown: each row its own small table under a ``###`` heading
+  repeating the row label, with a synthetic header row (``| 类别 | 数据1 | … | 总计 |``) and
+  ASCII punctuation in labels (``(一)``, ``1. ``).
 """
 
 from __future__ import annotations
@@ -43,8 +58,12 @@ STYLES = (
     "dump",
     "dump-line",
     "dump-wide",
+    "pdf_text",
+    "pdf_markdown",
+    "ocr_markdown",
 )
 TEXT_STYLES = ("pipes", "cells", "tabs", "markdown", "pdf")
+CONVERTER_STYLES = ("pdf_text", "pdf_markdown", "ocr_markdown")
 
 LabelFn = Callable[[str], str]
 
@@ -54,10 +73,17 @@ def _same(s: str) -> str:
 
 
 def render_grid(
-    grid: TableGrid, style: str, *, label: LabelFn = _same, value: LabelFn = _same, wrap: int = 0
+    grid: TableGrid,
+    style: str,
+    *,
+    label: LabelFn = _same,
+    value: LabelFn = _same,
+    wrap: int = 0,
+    caption: str = "",
 ) -> str:
     """One table in one style. ``label``/``value`` transform cell texts (mutations);
-    ``wrap`` > 0 wraps labels longer than that many characters (tabs and pdf styles)."""
+    ``wrap`` > 0 wraps labels longer than that many characters (tabs and pdf styles);
+    ``caption`` is the heading a PDF→Markdown converter repeats on every page of the table."""
     rows = grid.rows()
 
     def text(c: GCell) -> str:
@@ -132,6 +158,13 @@ def render_grid(
         return "\n".join(out)
     if style == "pdf":
         return _pdf(grid, text, wrap or 18, label)
+    if style == "pdf_text":
+        return _pdf_text(grid, text, wrap or 12)
+    if style == "pdf_markdown":
+        return _pdf_markdown(grid, text, wrap or 14, label(caption) if caption else "")
+    if style == "ocr_markdown":
+        # a flat table (header rows over one row of values) stays one Markdown table
+        return _ocr_markdown(grid, text) or render_grid(grid, "markdown", label=label, value=value)
     if style == "dump":
         # a crawler's text dump: each row's cells glued together with no separator at all
         return "\n".join("".join(text(c) for c in row) for row in rows)
@@ -199,6 +232,136 @@ def _pdf(grid: TableGrid, text: Callable[[GCell], str], wrap: int, label: LabelF
     return "\n".join(out)
 
 
+_PAGE_LINES = 30  # printed lines per page of a generated text layer
+
+
+def _pieces(t: str, width: int) -> list[str]:
+    return [t[i : i + width] for i in range(0, len(t), width)] or [""]
+
+
+def _pdf_text(grid: TableGrid, text: Callable[[GCell], str], wrap: int) -> str:
+    """Every cell's printed lines centred vertically in its cell; a line of the page is the
+    pieces at its height, left to right, joined by spaces (as text extractors join words)."""
+    stub_cols = {c.col for c in grid.cells if c.kind == "value"}
+    first_value = min(stub_cols) if stub_cols else grid.n_cols
+
+    def lines_of(c: GCell) -> list[str]:
+        t = text(c)
+        if not t:
+            return []
+        if c.kind == "value":
+            return [t]
+        if c.col == 0 and c.rowspan > 3 and first_value > 1:
+            return list(t)  # a tall, narrow stub: one character per line
+        # header cells are narrow (a value column's width), labels wider
+        return _pieces(t, 4 if c.header and c.col >= first_value else wrap)
+
+    heights = [1] * grid.n_rows
+    for c in grid.cells:
+        if c.rowspan == 1:
+            heights[c.row] = max(heights[c.row], len(lines_of(c)))
+    for c in grid.cells:  # a spanning cell taller than its rows stretches its last row
+        need = len(lines_of(c)) - sum(heights[c.row : c.row + c.rowspan])
+        if need > 0:
+            heights[c.row + c.rowspan - 1] += need
+    tops = [0]
+    for h in heights:
+        tops.append(tops[-1] + h)
+    printed: list[list[tuple[int, str]]] = [[] for _ in range(tops[-1])]
+    for c in grid.cells:
+        ls = lines_of(c)
+        top, h = tops[c.row], tops[c.row + c.rowspan] - tops[c.row]
+        first = top + (h - len(ls) + c.row % 2) // 2  # odd rows round the middle down
+        for k, piece in enumerate(ls):
+            printed[first + k].append((c.col, piece))
+    out: list[str] = []
+    for y, pieces in enumerate(printed):
+        if pieces:
+            out.append(" ".join(p for _, p in sorted(pieces, key=lambda x: x[0])))
+        if y % _PAGE_LINES == _PAGE_LINES - 1:
+            out.append(f"- {y // _PAGE_LINES + 2} -")
+    return "\n".join(out)
+
+
+def _pdf_markdown(grid: TableGrid, text: Callable[[GCell], str], wrap: int, caption: str) -> str:
+    """Header rows as pipe rows; the body cut into blocks at every wrapped label: the block's
+    label lines (a long label split over two pipe cells), then its value-only pipe rows."""
+    rows = grid.rows()
+    out: list[str] = []
+    header: list[str] = []
+    labels: list[str] = []
+    values: list[str] = []
+    n_rows = 0
+
+    def flush() -> None:
+        out.extend(labels)
+        out.extend(values)
+        labels.clear()
+        values.clear()
+
+    for row in rows:
+        vals = [text(c) for c in row if c.kind == "value"]
+        heads = [text(c) for c in row if c.kind != "value" and text(c)]
+        if not vals:
+            line = "| " + " | ".join(heads) + " |"
+            header.append(line)
+            out.append(line)
+            continue
+        long = [h for h in heads if len(h) > wrap]
+        if long and labels:
+            flush()  # a wrapped label starts a new fragment
+        for h in heads:
+            if len(h) > wrap:
+                labels.append(f"| {h[:wrap]} | {h[wrap:]} |")
+            else:
+                labels.append(h)
+        values.append("| " + " | ".join(vals) + " |")
+        n_rows += 1
+        if n_rows % 8 == 0:
+            flush()
+            out.append(f"- {n_rows // 8 + 1} -")
+            if caption:
+                out.append(f"## {caption}（续）")
+            out.extend(header)  # the converter repeats the header rows on the next page
+    flush()
+    return "\n".join(out)
+
+
+def _ascii_label(t: str) -> str:
+    t = t.replace("（", "(").replace("）", ")")
+    out = []
+    for i, ch in enumerate(t):
+        out.append(ch)
+        if ch == "." and i > 0 and t[i - 1].isdigit():
+            out.append(" ")
+    return "".join(out)
+
+
+def _ocr_markdown(grid: TableGrid, text: Callable[[GCell], str]) -> str:
+    """Each data row its own small table under a heading repeating its label, with a synthetic
+    header row; group labels as bold lines."""
+    out: list[str] = []
+    header_rows: list[list[str]] = []
+    for row in grid.rows():
+        vals = [text(c) for c in row if c.kind == "value"]
+        heads = [_ascii_label(text(c)) for c in row if c.kind != "value" and text(c)]
+        if not vals:
+            header_rows.append(heads)
+            continue
+        if not heads:
+            return ""
+        label = heads[-1]
+        for g in heads[:-1]:
+            out.append(f"**{g}**")
+        out.append(f"### {label}")
+        names = [f"数据{i}" for i in range(1, len(vals))] + ["总计"]
+        out.append("| 类别 | " + " | ".join(names) + " |")
+        out.append("|" + "---|" * (len(vals) + 1))
+        out.append(f"| {label} | " + " | ".join(vals) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
 def _grid_for(
     gen: GeneratedReport,
     p: Profile,
@@ -252,7 +415,10 @@ def render_report(
         if s.key in by_section:
             for key in by_section[s.key]:
                 grid = _grid_for(gen, p, key, lost_headers=lost_headers)
-                parts.append(render_grid(grid, style, label=label, value=value, wrap=wrap))
+                caption = f"表{s.number} {p.table(key).title}"
+                parts.append(
+                    render_grid(grid, style, label=label, value=value, wrap=wrap, caption=caption)
+                )
         else:
             text = overview if overview is not None and s.number == "一" else None
             parts.append(text if text is not None else PROSE.get(s.number, "无。"))
