@@ -136,7 +136,12 @@ def tokenize(
 def _rows(text: str, start: int, end: int, first_line: int, value_like: ValueLike) -> list[Token]:
     out: list[Token] = []
     pipe_rows = 0  # pipe lines since the last line that was not one: a table's row number
-    for off, line_no, line in _lines(text, start, end, first_line):
+    lines = _lines(text, start, end, first_line)
+    # Where most pipe lines start with a cell (「行政复议 | 0 |」), a line starting with a pipe
+    # may begin with an empty cell instead: a Markdown-style leading pipe is then no certainty.
+    piped = [ln.lstrip() for _, _, ln in lines if "|" in ln]
+    cell_first = sum(1 for ln in piped if not ln.startswith("|")) * 2 > len(piped)
+    for off, line_no, line in lines:
         if not line.strip():
             pipe_rows = 0
             continue
@@ -155,7 +160,12 @@ def _rows(text: str, start: int, end: int, first_line: int, value_like: ValueLik
             parts.append((off + pos, piece))
             pos += len(piece) + 1
         if line.lstrip().startswith("|"):
+            lead = parts[0][0]
             parts = parts[1:]
+            if cell_first and parts and value_like(parts[0][1].strip()):
+                # most pipe lines here start with a cell, so this one starts with an empty
+                # cell (「 | 0 | 0 |」), not with a Markdown-style leading pipe
+                parts = [(lead, ""), *parts]
         if parts and not parts[-1][1].strip():
             parts = parts[:-1]  # the terminator after the last pipe
         first = True

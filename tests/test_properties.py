@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 
+import attrs
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from gxlib.testing import (
     reports,
 )
 from gxlib.testing.mutate import traditional
+from gxlib.testing.strategies import GeneratedReport
 
 PROFILES = profiles.available()  # a newly registered profile is covered without test edits
 HAVE_LXML = importlib.util.find_spec("lxml") is not None
@@ -41,7 +43,39 @@ def _parse_text(text: str) -> gxlib.Report:
 def test_round_trip(profile: str, style: str, data: st.DataObject) -> None:
     gen = data.draw(reports(profile, blanks=style != "pdf"))
     report = gxlib.parse_text(render_report(gen, style))
-    assert_reads_back(gen, report)
+    undetermined = _undetermined_tables(gen, style)
+    for (t, r, c), exp in gen.cells.items():
+        if t in undetermined:  # never a wrong value: right, or left undetermined
+            cell = report.cell(t, r, c)
+            assert (cell.status, cell.value) == (exp.status, exp.value) or (
+                cell.status == "ambiguous"
+            ), (t, r, c, cell)
+    if not undetermined:
+        assert_reads_back(gen, report)
+        return
+    kept = {k: v for k, v in gen.cells.items() if k[0] not in undetermined}
+    assert_reads_back(attrs.evolve(gen, cells=kept), report, errors_allowed=True)
+    for d in report.errors:  # errors only about the undetermined tables
+        tables = {ref.table for ref in d.cells}
+        assert (tables and tables <= undetermined) or any(
+            f"{t!r}" in d.message for t in undetermined
+        ), d
+
+
+def _undetermined_tables(gen: GeneratedReport, style: str) -> set[str]:
+    """Tables whose values the text itself does not determine. In cell-per-line text a flat
+    table (header rows over one row of values) whose first value is blank prints a lone "|"
+    right after the header's closing pipes: a blank first cell, or one more closing pipe."""
+    if style != "cells":
+        return set()
+    out = set()
+    for spec in profiles.get(gen.profile).tables:
+        if spec.layout != "flat":
+            continue
+        first = next((v for k, v in gen.cells.items() if k[0] == spec.key), None)
+        if first is not None and first.status == "blank":
+            out.add(spec.key)
+    return out
 
 
 @pytest.mark.parametrize("profile", PROFILES)

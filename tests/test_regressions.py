@@ -184,3 +184,23 @@ def test_label_match_cache_is_bounded() -> None:
         section.match(f"本年度第{i}项工作")
     assert len(section._cache) <= labels_module._CACHE_TEXTS
     assert section.match("（七）总计") is not None  # still matches after a clear
+
+
+def test_pipes_row_starting_with_an_empty_cell_is_not_a_markdown_pipe() -> None:
+    # 「 | 0 | 0 |…」 in text whose pipe lines start with a cell: the first cell is empty. Read as
+    # a Markdown leading pipe, a flat table's values shifted one column left (a blank read as 0).
+    import attrs
+
+    from gxlib.testing import mismatches, render_report, reports
+    from gxlib.testing.strategies import Expected
+
+    base = reports("gov-2019", blanks=False, placeholders=False).example()
+    cells = {
+        k: (Expected("number", 3, "3") if k[0] == "appeals" else v) for k, v in base.cells.items()
+    }
+    cells[("appeals", "review", "upheld")] = Expected("blank", None, "")
+    cells[("appeals", "review", "total")] = Expected("number", 9, "9")  # 3 + 3 + 3
+    gen = attrs.evolve(base, cells=cells)
+    text = render_report(gen, "pipes")
+    assert "\n | 3 | 3 |" in text
+    assert mismatches(gen, gxlib.parse_text(text)) == []
