@@ -674,6 +674,23 @@ class TableReader:
         return out
 
 
+def _ambiguous(spec: TableSpec, row: Row, col: Column, cands: Sequence[Number]) -> Cell:
+    """A cell the text does not determine, with the values it may hold."""
+    return Cell(
+        spec.key,
+        row.key,
+        col.key,
+        "ambiguous",
+        None,
+        None,
+        None,
+        row.label,
+        col.label,
+        None,
+        tuple(cands),
+    )
+
+
 def _loc(tok: Token) -> Location:
     return Location(tok.start, tok.line, len(tok.text), tok.page, tok.grid)
 
@@ -945,21 +962,7 @@ def _unsure_cells(reader: TableReader, row: Row, u: Unsure, diags: list[Diagnost
                 pv = parse_value(text, kind, syntax, unit=col.unit)
                 got = (pv.value,) if pv.value is not None else pv.candidates
                 cands.extend(c for c in got if c not in cands)
-        out.append(
-            Cell(
-                spec.key,
-                row.key,
-                col.key,
-                "ambiguous",
-                None,
-                None,
-                None,
-                row.label,
-                col.label,
-                None,
-                tuple(sorted(cands)),
-            )
-        )
+        out.append(_ambiguous(spec, row, col, sorted(cands)))
     tok = toks[u.occurrence.index]
     shown = "; ".join(
         "no values" if line is None else " ".join(toks[t].text for t in line)
@@ -1156,21 +1159,7 @@ def _unplaced(
             pv = parse_value(present[i].text, kind, syntax, unit=col.unit)
             if pv.status == "number" and pv.value is not None and pv.value not in cands:
                 cands.append(pv.value)
-        out.append(
-            Cell(
-                spec.key,
-                row.key,
-                col.key,
-                "ambiguous",
-                None,
-                None,
-                None,
-                row.label,
-                col.label,
-                None,
-                tuple(cands),
-            )
-        )
+        out.append(_ambiguous(spec, row, col, cands))
     rows = ", ".join(dict.fromkeys(repr(r.label) for r, _ in positions))
     diags.append(
         dg.make(

@@ -386,6 +386,17 @@ PROSE = {
 }
 
 
+def _front_matter(gen: GeneratedReport, p: Profile) -> tuple[list[str], dict[str, list[str]]]:
+    """The title and introduction of a generated report, and each section's table keys."""
+    intro = "本年度报告根据《中华人民共和国政府信息公开条例》"
+    if gen.cite_source:
+        intro += f"和《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{p.source}）"
+    by_section: dict[str, list[str]] = {}
+    for t in p.tables:
+        by_section.setdefault(t.section, []).append(t.key)
+    return [f"{gen.body}{gen.year}年政府信息公开工作年度报告", intro + "要求编制。"], by_section
+
+
 def render_report(
     gen: GeneratedReport,
     style: str,
@@ -401,14 +412,7 @@ def render_report(
 
     ``overview`` replaces the prose of section 一 (e.g. :func:`gxlib.testing.prose`'s text)."""
     p = registry.get(gen.profile)
-    parts: list[str] = [f"{gen.body}{gen.year}年政府信息公开工作年度报告"]
-    intro = "本年度报告根据《中华人民共和国政府信息公开条例》"
-    if gen.cite_source:
-        intro += f"和《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{p.source}）"
-    parts.append(intro + "要求编制。")
-    by_section: dict[str, list[str]] = {}
-    for t in p.tables:
-        by_section.setdefault(t.section, []).append(t.key)
+    parts, by_section = _front_matter(gen, p)
     for s in p.sections:
         head = (f"{s.number}、" if heading_numbers else "") + label(s.title)
         parts.append(head)
@@ -454,15 +458,8 @@ def render_page_text(
 
     rnd = random.Random(seed)
     p = registry.get(gen.profile)
-    title = f"{gen.body}{gen.year}年政府信息公开工作年度报告"
-    parts: list[str] = [title]
-    intro = "本年度报告根据《中华人民共和国政府信息公开条例》"
-    if gen.cite_source:
-        intro += f"和《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{p.source}）"
-    parts.append(intro + "要求编制。")
-    by_section: dict[str, list[str]] = {}
-    for t in p.tables:
-        by_section.setdefault(t.section, []).append(t.key)
+    parts, by_section = _front_matter(gen, p)
+    title = parts[0]
     for s in p.sections:
         parts.append(f"{s.number}、" + label(s.title))
         if s.key in by_section:
