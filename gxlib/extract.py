@@ -981,6 +981,9 @@ def _unsure_cells(reader: TableReader, row: Row, u: Unsure, diags: list[Diagnost
             f"table {spec.key!r}, row {row.label!r}: {what}; could be: {shown}",
             location=_loc(tok),
             cells=tuple(CellRef(spec.key, row.key, c.key) for c in spec.columns),
+            # the rules narrowed the candidate lines: a cell they all agree on is read through
+            # those rules, which therefore prove nothing about it (gxlib/verify.py)
+            data={"resolved_by": sorted(r.id for r in spec.rules)} if u.why == "rules" else None,
         )
     )
     return out
