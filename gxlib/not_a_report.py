@@ -26,8 +26,10 @@ MIN_CONTENT_SCORE = 0.5
 """Detection score without the year prior (signals + 2 x label coverage) from which text counts
 as report content: one signal, or a quarter of a template's table labels."""
 
-# Diagnostics about the input itself, kept when the document turns out not to be a report.
+# Diagnostics about the input itself (kept, like any about values that were read).
 _INPUT_PREFIXES = ("GX1", "GX7")
+# The cascade GX103 replaces: sections and tables not found, format and metadata unknown.
+_CASCADE_PREFIXES = ("GX2", "GX6")
 
 
 def screen(
@@ -37,8 +39,9 @@ def screen(
     sections_found: Iterable[bool],
     content_score: Callable[[], float],
 ) -> list[Diagnostic]:
-    """*diags* unchanged when *doc* shows evidence of a report; otherwise only its input and
-    reader diagnostics plus one GX103 'not a report' error.
+    """*diags* unchanged when *doc* shows evidence of a report; otherwise *diags* without the
+    cascade of sections, tables, format and metadata not found, plus one GX103 'not a report'
+    error. Diagnostics about values that were read (cells, rules, facts) are always kept.
 
     ``content_score`` is called only when neither a title nor a section heading was found; it
     returns the best profile's detection score without the year prior.
@@ -58,8 +61,8 @@ def screen(
             f"its {len(text)} characters of {doc.kind} have no report title, no section heading "
             f"and no template labels (best content score {score:g})"
         )
-    kept = [d for d in diags if d.code.startswith(_INPUT_PREFIXES)]
-    if any(d.severity == "error" for d in kept):
+    kept = [d for d in diags if not d.code.startswith(_CASCADE_PREFIXES)]
+    if any(d.severity == "error" and d.code.startswith(_INPUT_PREFIXES) for d in kept):
         return kept  # the reader already said why there is nothing (e.g. a scan: GX701)
     return [
         *kept,

@@ -393,3 +393,14 @@ def test_item7_streamed_body_without_blocks_is_an_empty_document() -> None:
     assert [code for code, _, _ in doc.problems] == ["GX704"]  # no text found
     with pytest.raises(gxlib.UnreadableInputError, match="no document body"):
         read_docx(_docx(None))
+
+
+def test_not_a_report_keeps_what_it_says_about_values_read() -> None:
+    # GX103 replaces the cascade of "section/table not found", never what is said about a value
+    # that was read: a number with no diagnostic beside it would be a silent one.
+    report = gxlib.parse_text("随便一段文字\n行政许可 | 5 | 3 |\n")
+    codes = [d.code for d in report.diagnostics]
+    assert "GX103" in codes
+    assert not [c for c in codes if c.startswith(("GX2", "GX6"))]
+    if any(c.status == "number" for c in report.cells()):
+        assert [c for c in codes if c.startswith(("GX4", "GX5"))], codes
